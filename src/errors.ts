@@ -1,0 +1,204 @@
+/**
+ * Every error class boundwise throws. Each has a stable `code` so callers can
+ * branch without parsing messages, a message that names the bad value and says
+ * what to do, and `cause` where there is one.
+ *
+ * Kept apart on purpose:
+ * - misuse        → InvalidOptionError (TypeError) / OptionRangeError (RangeError)
+ * - breakage      → WorkerCrashedError, ExecutorBrokenError
+ * - capacity      → QueueFullError
+ * - lifecycle     → ExecutorClosedError
+ * - bad task I/O  → TaskInputError, TaskOutputError, TaskNotFoundError
+ * - cancellation  → the signal's own `reason` (AbortError / TimeoutError DOMExceptions)
+ */
+
+export type BoundwiseErrorCode =
+  | 'ERR_BOUNDWISE_INVALID_OPTION'
+  | 'ERR_BOUNDWISE_OPTION_RANGE'
+  | 'ERR_BOUNDWISE_CLOSED'
+  | 'ERR_BOUNDWISE_QUEUE_FULL'
+  | 'ERR_BOUNDWISE_WORKER_CRASHED'
+  | 'ERR_BOUNDWISE_EXECUTOR_BROKEN'
+  | 'ERR_BOUNDWISE_TASK_INPUT'
+  | 'ERR_BOUNDWISE_TASK_OUTPUT'
+  | 'ERR_BOUNDWISE_TASK_NOT_FOUND'
+  | 'ERR_BOUNDWISE_TASK_GROUP';
+
+interface ErrorOptionsWithCause {
+  cause?: unknown;
+}
+
+export class BoundwiseError extends Error {
+  readonly code: BoundwiseErrorCode;
+  constructor(code: BoundwiseErrorCode, message: string, options?: ErrorOptionsWithCause) {
+    super(message, options);
+    this.code = code;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** An option of the wrong type: `threads({ max: 'two' })`. */
+export class InvalidOptionError extends TypeError {
+  readonly code = 'ERR_BOUNDWISE_INVALID_OPTION' as const;
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(message);
+    this.option = option;
+  }
+  override get name(): string {
+    return 'InvalidOptionError';
+  }
+}
+
+/** An option of the right type but outside its range: `threads({ max: 0 })`. */
+export class OptionRangeError extends RangeError {
+  readonly code = 'ERR_BOUNDWISE_OPTION_RANGE' as const;
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(message);
+    this.option = option;
+  }
+  override get name(): string {
+    return 'OptionRangeError';
+  }
+}
+
+/** `run()` after `close()` began. */
+export class ExecutorClosedError extends BoundwiseError {
+  constructor(kind: string) {
+    super('ERR_BOUNDWISE_CLOSED', `${kind}(): the executor is closed; create a new one to run more tasks`);
+  }
+}
+
+/** The bounded queue (`maxQueue`) is full. Capacity, not breakage: retry later or raise maxQueue. */
+export class QueueFullError extends BoundwiseError {
+  readonly maxQueue: number;
+  constructor(kind: string, maxQueue: number) {
+    super(
+      'ERR_BOUNDWISE_QUEUE_FULL',
+      `${kind}(): the queue is full (maxQueue: ${maxQueue}); wait for tasks to finish or raise maxQueue`,
+    );
+    this.maxQueue = maxQueue;
+  }
+}
+
+export type CrashReason = 'exit' | 'uncaught' | 'out-of-memory' | 'signal' | 'terminated';
+
+export interface CrashDetails {
+  /** Which worker: "thread 3", "process 4121". */
+  worker: string;
+  reason: CrashReason;
+  exitCode?: number | null;
+  signal?: NodeJS.Signals | null;
+  /** The last lines the worker wrote to stderr, when they were captured. */
+  stderr?: string[];
+  /** The task that was running when it died, `module#export`. */
+  task?: string;
+  cause?: unknown;
+}
+
+/** The worker running this task died. Only this task fails; the pool refills. */
+export class WorkerCrashedError extends BoundwiseError {
+  readonly worker: string;
+  readonly reason: CrashReason;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderr: string[];
+  readonly task: string | undefined;
+  constructor(d: CrashDetails) {
+    const how =
+      d.reason === 'out-of-memory'
+        ? 'ran out of memory'
+        : d.reason === 'uncaught'
+          ? `threw an uncaught exception${d.cause instanceof Error ? ` (${d.cause.message})` : ''}`
+          : d.signal
+            ? `was killed by ${d.signal}`
+            : `exited with code ${d.exitCode ?? 'unknown'}`;
+    const tail = d.stderr?.length ? `\nlast stderr lines:\n  ${d.stderr.join('\n  ')}` : '';
+    super(
+      'ERR_BOUNDWISE_WORKER_CRASHED',
+      `${d.worker} ${how} while running ${d.task ?? 'a task'}; only this task failed and the worker was replaced${tail}`,
+      d.cause === undefined ? undefined : { cause: d.cause },
+    );
+    this.worker = d.worker;
+    this.reason = d.reason;
+    this.exitCode = d.exitCode ?? null;
+    this.signal = d.signal ?? null;
+    this.stderr = d.stderr ?? [];
+    this.task = d.task;
+  }
+}
+
+/** The executor cannot work: workers fail to start, or a task module fails to load. */
+export class ExecutorBrokenError extends BoundwiseError {
+  constructor(message: string, options?: ErrorOptionsWithCause) {
+    super('ERR_BOUNDWISE_EXECUTOR_BROKEN', message, options);
+  }
+}
+
+/** The input cannot cross to a thread or process. `path` names the bad field: `input.items[3].cb`. */
+export class TaskInputError extends BoundwiseError {
+  readonly path: string;
+  constructor(path: string, problem: string, options?: ErrorOptionsWithCause) {
+    super('ERR_BOUNDWISE_TASK_INPUT', `${path}: ${problem}`, options);
+    this.path = path;
+  }
+}
+
+/** The task's result cannot cross back from its thread or process. */
+export class TaskOutputError extends BoundwiseError {
+  readonly path: string;
+  constructor(task: string, path: string, problem: string, options?: ErrorOptionsWithCause) {
+    super('ERR_BOUNDWISE_TASK_OUTPUT', `${task} returned a value that cannot be sent back: ${path}: ${problem}`, options);
+    this.path = path;
+  }
+}
+
+/** The module has no such export, or it is not a function. */
+export class TaskNotFoundError extends BoundwiseError {
+  readonly module: string;
+  readonly task: string;
+  constructor(module: string, task: string, available: string[]) {
+    const list = available.length ? available.join(', ') : 'none';
+    super(
+      'ERR_BOUNDWISE_TASK_NOT_FOUND',
+      `task "${task}" is not an exported function of ${module} (exported functions: ${list})`,
+    );
+    this.module = module;
+    this.task = task;
+  }
+}
+
+/**
+ * Thrown by a task group when any child failed: always one error holding every
+ * failure, even a single one (asyncio's ExceptionGroup, trio's MultiError).
+ */
+export class TaskGroupError extends AggregateError {
+  readonly code = 'ERR_BOUNDWISE_TASK_GROUP' as const;
+  constructor(errors: unknown[], message?: string) {
+    super(errors, message ?? `${errors.length} task${errors.length === 1 ? '' : 's'} in the group failed`);
+  }
+  override get name(): string {
+    return 'TaskGroupError';
+  }
+}
+
+/** The platform's own cancellation errors, as `AbortSignal.abort()` / `AbortSignal.timeout()` make them. */
+export function abortError(message = 'This operation was aborted'): DOMException {
+  return new DOMException(message, 'AbortError');
+}
+
+export function timeoutError(message = 'The operation timed out'): DOMException {
+  return new DOMException(message, 'TimeoutError');
+}
+
+/** True for the errors cancellation produces (an aborted signal's reason), which task groups do not count as failures. */
+export function isCancellation(error: unknown): boolean {
+  return (
+    error instanceof Error || error instanceof DOMException
+      ? error.name === 'AbortError' || error.name === 'TimeoutError'
+      : false
+  );
+}

@@ -1,0 +1,2 @@
+// Public exports only. Everything else is internal and may change.
+export * from './errors.js';
