@@ -1,0 +1,59 @@
+/**
+ * Counters and latency samples behind every executor's `stats()`. Samples go
+ * into a fixed ring (the most recent 4,096), so memory stays constant however
+ * long a pool lives and percentiles describe recent behaviour.
+ */
+
+export interface Percentiles {
+  /** Number of samples behind the figures (at most the ring size). */
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export const EMPTY_PERCENTILES: Percentiles = Object.freeze({ count: 0, p50: 0, p90: 0, p99: 0, max: 0, mean: 0 });
+
+export class SampleRing {
+  private readonly buf: Float64Array;
+  private next = 0;
+  private size = 0;
+  constructor(capacity = 4096) {
+    this.buf = new Float64Array(capacity);
+  }
+  add(value: number): void {
+    this.buf[this.next] = value;
+    this.next = (this.next + 1) % this.buf.length;
+    if (this.size < this.buf.length) this.size++;
+  }
+  percentiles(): Percentiles {
+    return percentiles(this.buf.subarray(0, this.size));
+  }
+}
+
+/** Nearest-rank percentiles of a sample (copied and sorted; the input is untouched). */
+export function percentiles(samples: ArrayLike<number>): Percentiles {
+  const n = samples.length;
+  if (n === 0) return EMPTY_PERCENTILES;
+  const sorted = Float64Array.from(samples).sort();
+  const at = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return { count: n, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1] as number, mean: sum / n };
+}
+
+/** Mutable counters an executor updates on its hot path; `snapshot()` freezes a copy. */
+export class Counters {
+  submitted = 0;
+  completed = 0;
+  failed = 0;
+  cancelled = 0;
+  crashed = 0;
+  /** Sum of run times (ms), for utilization. */
+  busyMs = 0;
+  readonly runTime = new SampleRing();
+  readonly waitTime = new SampleRing();
+  readonly startedAt = performance.now();
+}

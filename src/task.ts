@@ -1,0 +1,145 @@
+/**
+ * Task references. A task is a named export of a module, so that a thread or a
+ * child process can load it by URL; `tasks<typeof import('./t.js')>(url)` gives
+ * typed references whose input and output types come from the module itself.
+ *
+ * On the event loop a plain function is accepted too (`loop().run(fn)`).
+ */
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import { InvalidOptionError, TaskNotFoundError } from './errors.js';
+
+/** What every task receives as its second argument. */
+export interface TaskContext {
+  /** Aborts on cancellation, on the task's timeout and on any enclosing deadline. */
+  readonly signal: AbortSignal;
+}
+
+/** A task body: `(input, context) => output | Promise<output>`. */
+export type TaskFunction<I = any, O = any> = (input: I, context: TaskContext) => O | Promise<O>;
+
+declare const types: unique symbol;
+
+/** A reference to a named export of a module. Its string form `module#name` works as an object key. */
+export interface TaskRef<I = any, O = any> {
+  readonly module: string;
+  readonly name: string;
+  /** `module#name`: stable identity of the task, also its string form. */
+  readonly id: string;
+  toString(): string;
+  /** Phantom field carrying the types; never present at run time. */
+  readonly [types]?: { input: I; output: O };
+}
+
+/** Either kind of task an executor may accept. Pools accept only references. */
+export type Task<I = any, O = any> = TaskRef<I, O> | TaskFunction<I, O>;
+
+export type InputOf<T> = T extends Task<infer I, any> ? I : never;
+export type OutputOf<T> = T extends Task<any, infer O> ? O : never;
+
+type InputOfFn<F> = F extends (...args: infer A) => any ? (A extends [] ? undefined : A[0]) : never;
+
+/** The typed references for every exported function of module type `M`. */
+export type TasksOf<M> = {
+  readonly [K in keyof M as M[K] extends (...args: any[]) => any ? K : never]: M[K] extends (
+    ...args: any[]
+  ) => infer R
+    ? TaskRef<InputOfFn<M[K]>, Awaited<R>>
+    : never;
+};
+
+/** Normalise a module location (URL, file URL string or absolute path) to a URL string. */
+export function moduleHref(location: URL | string): string {
+  if (location instanceof URL) return location.href;
+  if (typeof location !== 'string' || location.length === 0) {
+    throw new InvalidOptionError('module', `a task module must be a URL or an absolute path, got ${String(location)}`);
+  }
+  if (isAbsolute(location)) return pathToFileURL(location).href;
+  try {
+    return new URL(location).href;
+  } catch {
+    throw new InvalidOptionError(
+      'module',
+      `a task module must be a URL or an absolute path, got "${location}"; use new URL('./tasks.js', import.meta.url)`,
+    );
+  }
+}
+
+class Ref implements TaskRef {
+  readonly id: string;
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {
+    this.id = `${module}#${name}`;
+  }
+  toString(): string {
+    return this.id;
+  }
+  [Symbol.toPrimitive](): string {
+    return this.id;
+  }
+}
+
+/** One reference by hand, when no module type is at hand. */
+export function taskRef<I = any, O = any>(module: URL | string, name: string): TaskRef<I, O> {
+  return new Ref(moduleHref(module), name) as TaskRef<I, O>;
+}
+
+/**
+ * Typed references to every export of a module:
+ * `const t = tasks<typeof import('./tasks.js')>(new URL('./tasks.js', import.meta.url))`.
+ * References are created on first access and cached, so `t.x === t.x`.
+ */
+export function tasks<M>(module: URL | string): TasksOf<M> {
+  const href = moduleHref(module);
+  const cache = new Map<string, TaskRef>();
+  return new Proxy({} as TasksOf<M>, {
+    get(_target, key) {
+      if (typeof key !== 'string') return undefined;
+      let ref = cache.get(key);
+      if (!ref) {
+        ref = new Ref(href, key);
+        cache.set(key, ref);
+      }
+      return ref;
+    },
+  });
+}
+
+export function isTaskRef(value: unknown): value is TaskRef {
+  return value instanceof Ref;
+}
+
+/** A readable name for messages and stats: `tasks.ts#thumbnail`, or the function's name. */
+export function taskLabel(task: Task): string {
+  if (isTaskRef(task)) return `${task.module.slice(task.module.lastIndexOf('/') + 1)}#${task.name}`;
+  return task.name ? `${task.name}()` : '(anonymous function)';
+}
+
+/** A stable key for per-task bookkeeping: the ref's id, or the function itself. */
+export function taskKey(task: Task): string | TaskFunction {
+  return isTaskRef(task) ? task.id : task;
+}
+
+// ---- loading (in whichever thread or process runs the task) -----------------
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Import a task module once per thread; later calls share the promise. */
+export function importModule(href: string): Promise<Record<string, unknown>> {
+  let p = modules.get(href);
+  if (!p) {
+    p = import(href) as Promise<Record<string, unknown>>;
+    modules.set(href, p);
+  }
+  return p;
+}
+
+/** Find the exported function, or throw TaskNotFoundError listing what the module does export. */
+export function pickExport(mod: Record<string, unknown>, href: string, name: string): TaskFunction {
+  const fn = mod[name];
+  if (typeof fn === 'function') return fn as TaskFunction;
+  const available = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+  throw new TaskNotFoundError(href, name, available);
+}
