@@ -257,11 +257,11 @@ export function defineContract(factoryUrl: URL): void {
     test('map: async iterable input, and an error surfaces when its result is reached', async () => {
       await using pool = f.create({ slots: 2 });
       async function* gen() {
-        for (let i = 10; i < 16; i++) yield i;
+        for (const i of [10, 11, 12, 14, 15]) yield i;
       }
       const ok: number[] = [];
       for await (const v of pool.map(t.failsAt, gen())) ok.push(v);
-      assert.deepEqual(ok, [10, 11, 12, 13, 14, 15].filter((n) => n !== 13).slice(0, 5));
+      assert.deepEqual(ok, [10, 11, 12, 14, 15]);
       const before: number[] = [];
       const e = await rejection(
         (async () => {

@@ -1,0 +1,35 @@
+/**
+ * Messages between a pool and its workers (threads and child processes alike).
+ * Kept small and flat: one object per message, short keys, no classes, so the
+ * structured-clone cost stays close to the payload's own.
+ */
+import type { SerializedError } from '../remote-error.js';
+
+/** Measurements a worker takes around a task when the parent asks (`auto()` does). */
+export interface TaskProfile {
+  /** Wall time in the worker, ms. */
+  wall: number;
+  /** CPU time of the worker thread (or process), ms. */
+  cpu: number;
+  /** Event-loop utilization of the worker during the task, 0..1. */
+  elu: number;
+}
+
+export type ToWorker =
+  /** Run one task. `p`: take a profile. */
+  | { t: 'run'; id: number; m: string; n: string; i: unknown; p?: boolean }
+  /** Run several inputs of one task, one after another; one reply with every outcome. */
+  | { t: 'chunk'; id: number; m: string; n: string; i: unknown[]; p?: boolean }
+  /** Abort task `id`'s signal with reason `r`. */
+  | { t: 'abort'; id: number; r: SerializedError };
+
+/** Why a task failed on the worker side, when it was not the task's own throw. */
+export type FailureKind = 'load' | 'output';
+
+export type ChunkOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedError };
+
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'ok'; id: number; v: unknown; p?: TaskProfile }
+  | { t: 'err'; id: number; e: SerializedError; k?: FailureKind; p?: TaskProfile }
+  | { t: 'chunk'; id: number; r: ChunkOutcome[]; p?: TaskProfile };

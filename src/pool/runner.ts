@@ -1,0 +1,195 @@
+/**
+ * The worker side of a pool, shared by thread workers and child processes:
+ * loads task modules (once per worker), runs tasks, answers with results or
+ * serialized errors, and aborts a task's signal when the parent says so.
+ *
+ *   parent ──run/chunk/abort──▶ handle() ──▶ task(input, { signal }) ──ok/err/chunk──▶ parent
+ *
+ * Synchronous tasks are answered without touching a promise, which keeps the
+ * per-task cost of tiny tasks low.
+ */
+import type { TransferListItem } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
+import { serializeError, deserializeError, type SerializedError } from '../remote-error.js';
+import { findUncloneable } from '../clone.js';
+import { TaskOutputError, TaskNotFoundError } from '../errors.js';
+import { unwrapTransfer } from './transfer.js';
+import { threadCpuMs } from './cpu.js';
+import type { ToWorker, FromWorker, ChunkOutcome, TaskProfile } from './protocol.js';
+
+export interface Port {
+  post(message: FromWorker, transfer?: TransferListItem[]): void;
+}
+
+/** A context whose AbortController is only created if the task looks at `signal`. */
+class Context implements TaskContext {
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private aborted = false;
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
+}
+
+export function createRunner(port: Port, where: string): (message: ToWorker) => void {
+  const fns = new Map<string, TaskFunction>();
+  const running = new Map<number, Context>();
+
+  async function load(m: string, n: string): Promise<TaskFunction> {
+    const mod = await importModule(m);
+    const fn = pickExport(mod, m, n);
+    fns.set(`${m}#${n}`, fn);
+    return fn;
+  }
+
+  function profileStart(): [number, number, ReturnType<typeof performance.eventLoopUtilization>] {
+    return [performance.now(), threadCpuMs(), performance.eventLoopUtilization()];
+  }
+  function profileEnd(start: ReturnType<typeof profileStart>): TaskProfile {
+    const elu = performance.eventLoopUtilization(start[2]);
+    return { wall: performance.now() - start[0], cpu: threadCpuMs() - start[1], elu: elu.utilization };
+  }
+
+  function sendOk(id: number, task: string, result: unknown, p?: TaskProfile): void {
+    const { value, list } = unwrapTransfer(result);
+    const msg: FromWorker = p ? { t: 'ok', id, v: value, p } : { t: 'ok', id, v: value };
+    try {
+      port.post(msg, list);
+    } catch (error) {
+      const where = findUncloneable(value, 'output') ?? { path: 'output', problem: String(error) };
+      sendErr(id, new TaskOutputError(task, where.path, where.problem), 'output', p);
+    }
+  }
+
+  function sendErr(id: number, error: unknown, kind?: 'load' | 'output', p?: TaskProfile): void {
+    const e = serializeError(error);
+    const msg: FromWorker = { t: 'err', id, e };
+    if (kind) msg.k = kind;
+    if (p) msg.p = p;
+    port.post(msg);
+  }
+
+  async function runOne(msg: Extract<ToWorker, { t: 'run' }>, fn: TaskFunction | undefined): Promise<void> {
+    const ctx = new Context();
+    running.set(msg.id, ctx);
+    const start = msg.p ? profileStart() : undefined;
+    try {
+      if (!fn) fn = await loadOrReport(msg.id, msg.m, msg.n);
+      if (!fn) return;
+      let result = fn(msg.i, ctx);
+      if (isThenable(result)) result = await result;
+      sendOk(msg.id, `${msg.m}#${msg.n}`, result, start && profileEnd(start));
+    } catch (error) {
+      sendErr(msg.id, error, undefined, start && profileEnd(start));
+    } finally {
+      running.delete(msg.id);
+    }
+  }
+
+  async function loadOrReport(id: number, m: string, n: string): Promise<TaskFunction | undefined> {
+    try {
+      return await load(m, n);
+    } catch (error) {
+      // A missing export is the caller's mistake; a module that throws at import is a broken setup.
+      sendErr(id, error, error instanceof TaskNotFoundError ? undefined : 'load');
+      return undefined;
+    }
+  }
+
+  async function runChunk(msg: Extract<ToWorker, { t: 'chunk' }>): Promise<void> {
+    const fn = fns.get(`${msg.m}#${msg.n}`) ?? (await loadOrReport(msg.id, msg.m, msg.n));
+    if (!fn) return;
+    const ctx = new Context();
+    running.set(msg.id, ctx);
+    const start = msg.p ? profileStart() : undefined;
+    const outcomes: ChunkOutcome[] = new Array(msg.i.length);
+    for (let k = 0; k < msg.i.length; k++) {
+      try {
+        let result = fn(msg.i[k], ctx);
+        if (isThenable(result)) result = await result;
+        outcomes[k] = { ok: true, value: unwrapTransfer(result).value };
+      } catch (error) {
+        outcomes[k] = { ok: false, error: serializeError(error) };
+      }
+    }
+    running.delete(msg.id);
+    const p = start && profileEnd(start);
+    try {
+      port.post(p ? { t: 'chunk', id: msg.id, r: outcomes, p } : { t: 'chunk', id: msg.id, r: outcomes });
+    } catch {
+      // One result could not be cloned: send each alone so only that one fails.
+      for (let k = 0; k < outcomes.length; k++) {
+        const o = outcomes[k] as ChunkOutcome;
+        if (o.ok) {
+          try {
+            structuredClone(o.value);
+          } catch {
+            const w = findUncloneable(o.value, 'output') ?? { path: 'output', problem: 'cannot be cloned' };
+            outcomes[k] = { ok: false, error: serializeError(new TaskOutputError(`${msg.m}#${msg.n}`, w.path, w.problem)) };
+          }
+        }
+      }
+      port.post({ t: 'chunk', id: msg.id, r: outcomes });
+    }
+  }
+
+  return function handle(msg: ToWorker): void {
+    switch (msg.t) {
+      case 'run': {
+        const fn = fns.get(`${msg.m}#${msg.n}`);
+        // Fast path: a known, synchronous task with no profile needs no promise at all.
+        if (fn && !msg.p) {
+          const ctx = new Context();
+          running.set(msg.id, ctx);
+          let result: unknown;
+          try {
+            result = fn(msg.i, ctx);
+          } catch (error) {
+            running.delete(msg.id);
+            sendErr(msg.id, error);
+            return;
+          }
+          if (!isThenable(result)) {
+            running.delete(msg.id);
+            sendOk(msg.id, `${msg.m}#${msg.n}`, result);
+            return;
+          }
+          Promise.resolve(result).then(
+            (v) => {
+              running.delete(msg.id);
+              sendOk(msg.id, `${msg.m}#${msg.n}`, v);
+            },
+            (error: unknown) => {
+              running.delete(msg.id);
+              sendErr(msg.id, error);
+            },
+          );
+          return;
+        }
+        void runOne(msg, fn);
+        return;
+      }
+      case 'chunk':
+        void runChunk(msg);
+        return;
+      case 'abort':
+        running.get(msg.id)?.abort(deserializeError(msg.r as SerializedError, where));
+        return;
+    }
+  };
+}

@@ -1,0 +1,1 @@
+export { threads, ThreadPool, type ThreadsOptions, type ThreadsStats } from './threads.js';

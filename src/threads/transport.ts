@@ -1,0 +1,78 @@
+/**
+ * Threads as pool workers: one `Worker` per slot, running ./worker.(ts|js).
+ * Under tsx the workers inherit the parent's `--import tsx` through execArgv, so
+ * TypeScript task modules load in them as they do in the parent.
+ */
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ExitInfo, Transport, WorkerChannel, WorkerEvents } from '../pool/channel.js';
+
+// The entry sits next to this file, as .ts when running from source under tsx.
+const entry = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+
+/**
+ * Node 20 does not run `--import` preloads in worker threads, so a loader such as
+ * tsx would be missing there and TypeScript task modules would not load. The
+ * worker starts from this small script instead: it imports the same preloads
+ * (a no-op where Node already did, as the module cache holds them) and then
+ * the entry.
+ */
+const registersInWorkers = Number(process.versions.node.split('.')[0]) >= 22;
+
+function bootstrap(execArgv: string[]): string {
+  const preloads: string[] = [];
+  for (let k = 0; k < execArgv.length; k++) {
+    const arg = execArgv[k] as string;
+    if (arg === '--import' && execArgv[k + 1]) preloads.push(execArgv[++k] as string);
+    else if (arg.startsWith('--import=')) preloads.push(arg.slice('--import='.length));
+  }
+  return `(async () => {
+    const { pathToFileURL } = await import('node:url');
+    for (const p of ${JSON.stringify(preloads)}) {
+      await import(p.startsWith('.') || p.startsWith('/') ? pathToFileURL(p).href : p);
+      // tsx registers itself in worker threads only on Node >= 22; do it for it on 20.
+      if ((p === 'tsx' || p === 'tsx/esm') && !${JSON.stringify(registersInWorkers)}) {
+        (await import('tsx/esm/api')).register();
+      }
+    }
+    await import(${JSON.stringify(entry.href)});
+  })().catch((error) => { process.nextTick(() => { throw error; }); });`;
+}
+
+export interface ThreadTransportOptions {
+  resourceLimits: ResourceLimits | undefined;
+  env: Record<string, string | undefined> | undefined;
+  execArgv: string[] | undefined;
+  workerData: unknown;
+}
+
+export class ThreadTransport implements Transport {
+  readonly kind = 'threads' as const;
+  constructor(private readonly options: ThreadTransportOptions) {}
+
+  spawn(_id: number, events: WorkerEvents): WorkerChannel {
+    const o = this.options;
+    const worker = new Worker(bootstrap(o.execArgv ?? process.execArgv), {
+      eval: true,
+      workerData: o.workerData,
+      ...(o.resourceLimits && { resourceLimits: o.resourceLimits }),
+      ...(o.env && { env: o.env }),
+      ...(o.execArgv && { execArgv: o.execArgv }),
+    });
+    let lastError: unknown;
+    worker.on('message', events.message);
+    worker.on('error', (error) => (lastError = error));
+    worker.on('exit', (code) => {
+      const info: ExitInfo = { code, signal: null };
+      if (lastError !== undefined) info.error = lastError;
+      if ((lastError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') info.oom = true;
+      events.exit(info);
+    });
+    return {
+      label: `thread ${worker.threadId}`,
+      send: (message, transfer) => worker.postMessage(message, transfer),
+      terminate: () => void worker.terminate(),
+      ref: () => worker.ref(),
+      unref: () => worker.unref(),
+    };
+  }
+}

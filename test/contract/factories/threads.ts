@@ -1,0 +1,21 @@
+import { threads } from '../../../src/threads/index.js';
+import type { ContractFactory } from '../spec.js';
+
+export const name: ContractFactory['name'] = 'threads';
+export const create: ContractFactory['create'] = ({ slots, maxQueue }) =>
+  threads({ max: slots, cancelGrace: 200, ...(maxQueue !== undefined && { maxQueue }) });
+export const createRaw: ContractFactory['createRaw'] = (options) => threads(options as Parameters<typeof threads>[0]);
+export const remote = true;
+export const stopsRunaway = true;
+export const badOptions: ContractFactory['badOptions'] = [
+  { options: { max: 0 }, option: 'max', error: 'OptionRangeError' },
+  { options: { max: 'two' }, option: 'max', error: 'InvalidOptionError' },
+  { options: { max: 1.5 }, option: 'max', error: 'OptionRangeError' },
+  { options: { min: 3, max: 2 }, option: 'min', error: 'OptionRangeError' },
+  { options: { idleTimeout: -1 }, option: 'idleTimeout', error: 'OptionRangeError' },
+  { options: { maxQueue: -1 }, option: 'maxQueue', error: 'OptionRangeError' },
+  { options: { cancelGrace: 'soon' }, option: 'cancelGrace', error: 'InvalidOptionError' },
+  { options: { execArgv: '--foo' }, option: 'execArgv', error: 'InvalidOptionError' },
+  { options: { resourceLimits: 5 }, option: 'resourceLimits', error: 'InvalidOptionError' },
+  { options: { maxQeue: 5 }, option: 'maxQeue', error: 'InvalidOptionError' },
+];
