@@ -1,4 +1,5 @@
 import type { CAC } from 'cac';
+import { register as classify } from './classify.js';
 
 /** Every CLI command registers itself here; one import per command file. */
-export const commands: Array<(cli: CAC) => void> = [];
+export const commands: Array<(cli: CAC) => void> = [classify];

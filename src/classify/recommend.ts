@@ -1,0 +1,85 @@
+/**
+ * The recommendation, in the program's own language. Pure: verdict + language +
+ * machine cores in, lines of advice out.
+ */
+import type { BusyKind, Language, Recommendation, Verdict } from './types.js';
+
+type Advice = Record<'waiting' | BusyKind, (cores: number, v: Verdict) => string[]>;
+
+const PYTHON: Advice = {
+  waiting: () => [
+    'Overlap the waits: use asyncio (async/await with an async client such as aiohttp, httpx or asyncpg) to keep thousands of waits in flight on one thread.',
+    'Where a library only blocks, run those calls in threads: concurrent.futures.ThreadPoolExecutor or asyncio.to_thread — the GIL is released while they wait.',
+    'Processes would add start-up and copying cost without gain: the CPU is mostly idle.',
+  ],
+  'calculating-one-core': (cores) => [
+    `The work is CPU-bound on one core. To use the other ${cores - 1} core(s), run it in processes: concurrent.futures.ProcessPoolExecutor(max_workers=${cores}) or multiprocessing.Pool(${cores}).`,
+    'Threads will not help pure-Python CPU work: they share one GIL. Keep each task large enough (tens of ms) to pay for pickling its input and result.',
+  ],
+  'lock-bound': (cores) => [
+    "Several threads compute but take turns on one lock — in CPython, the GIL. More threads will not help; they only add switching.",
+    `Move the CPU work to processes: concurrent.futures.ProcessPoolExecutor(max_workers=${cores}) or multiprocessing.Pool(${cores}), each with its own interpreter and GIL.`,
+    'Native code that releases the GIL (hashlib, zlib, NumPy) may stay in threads.',
+  ],
+  'calculating-parallel': (cores, v) => [
+    `Already parallel on ${v.parallelCores ?? 2} cores: processes (multiprocessing / ProcessPoolExecutor) are doing their job.`,
+    (v.parallelCores ?? 2) < cores
+      ? `The machine has ${cores} cores: a pool of ${cores} workers could go further.`
+      : 'It uses every core the machine has: to go faster, do less work per item or add machines.',
+  ],
+};
+
+const NODE: Advice = {
+  waiting: () => [
+    "Keep it on the event loop: boundwise loop() runs many waits at once with a concurrency limit, deadlines and cancellation.",
+    'Threads or processes would add start-up and copying cost without gain: the CPU is mostly idle.',
+  ],
+  'calculating-one-core': (cores) => [
+    `CPU work on the main thread blocks the event loop. Move it to boundwise threads() — worker_threads are truly parallel in Node — with up to ${cores} workers.`,
+    'Use processes() when the work needs isolation (native crashes, memory limits); auto() measures each task and picks for you.',
+  ],
+  'lock-bound': (cores) => [
+    'Several threads compute but take turns: they contend on one lock (Atomics.wait on a shared mutex, a synchronous call, or a single shared resource).',
+    `Give each worker independent work with boundwise threads() (up to ${cores}), or processes() when the lock lives in a native library.`,
+  ],
+  'calculating-parallel': (cores, v) => [
+    `Already parallel on ${v.parallelCores ?? 2} cores: threads() / processes() are doing their job.`,
+    (v.parallelCores ?? 2) < cores
+      ? `The machine has ${cores} cores: a pool of ${cores} workers could go further.`
+      : 'It uses every core the machine has: to go faster, do less work per item or add machines.',
+  ],
+};
+
+const NEUTRAL: Advice = {
+  waiting: () => [
+    'The program mostly waits: overlap the waits with asynchronous I/O (an event loop) or more threads or connections; more cores will not help.',
+  ],
+  'calculating-one-core': (cores) => [
+    `The program calculates on one core. Split the work across ${cores} workers — threads if the language runs them in parallel, processes if it has a global interpreter lock.`,
+  ],
+  'lock-bound': (cores) => [
+    'Several threads compute but take turns on one lock (a global interpreter lock or a shared mutex): more threads will not help.',
+    `Use ${cores} processes, or make the threads share less.`,
+  ],
+  'calculating-parallel': (cores, v) => [
+    `Already parallel on ${v.parallelCores ?? 2} cores.`,
+    (v.parallelCores ?? 2) < cores ? `The machine has ${cores} cores: ${cores} workers could go further.` : 'It uses every core the machine has.',
+  ],
+};
+
+const MIXED: Record<Language, string> = {
+  python:
+    'It both waits and calculates: keep the waits in asyncio and hand the CPU part to a ProcessPoolExecutor with loop.run_in_executor().',
+  node: 'It both waits and calculates: keep the waits on loop() and hand the CPU tasks to threads() — or let auto() route each task by measurement.',
+  other: 'It both waits and calculates: overlap the waits asynchronously and hand the CPU part to a pool of workers.',
+};
+
+export function recommend(verdict: Verdict, language: Language, machineCores: number): Recommendation {
+  const advice = language === 'python' ? PYTHON : language === 'node' ? NODE : NEUTRAL;
+  const cores = Math.max(1, machineCores);
+  if (verdict.kind === 'mixed') {
+    const busy = verdict.busyKind ?? 'calculating-one-core';
+    return { language, lines: [MIXED[language], ...advice[busy](cores, verdict)] };
+  }
+  return { language, lines: advice[verdict.kind](cores, verdict) };
+}

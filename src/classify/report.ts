@@ -1,0 +1,116 @@
+/**
+ * The report, for people (text with a chart) and for programs (JSON).
+ */
+import { coresChart } from './chart.js';
+import type { DetectedLanguage } from './language.js';
+import type { Measurement, Recommendation, Verdict } from './types.js';
+import { fmt, fmtMs } from './verdict.js';
+
+export interface ClassifyReport {
+  mode: 'spawn' | 'attach';
+  command?: string[];
+  pid: number;
+  /** How the program ended (spawn mode), or whether it exited while watched (attach mode). */
+  exit?: { code: number | null; signal: string | null };
+  intervalMs: number;
+  language: DetectedLanguage;
+  measurement: Measurement;
+  verdict: Verdict;
+  recommendation: Recommendation;
+}
+
+const LANGUAGE_NAME = { python: 'Python', node: 'Node.js', other: 'any language' } as const;
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+function describeTarget(r: ClassifyReport): string {
+  if (r.mode === 'attach') {
+    const ended = r.exit ? ', exited while watched' : '';
+    return `pid ${r.pid} (watched${ended})`;
+  }
+  const how = r.exit?.signal ? `killed by ${r.exit.signal}` : `exited with code ${r.exit?.code ?? '?'}`;
+  return `${(r.command ?? []).join(' ')}  (pid ${r.pid}, ${how})`;
+}
+
+export function renderHuman(r: ClassifyReport): string {
+  const { totals, machineCores, intervals } = r.measurement;
+  const v = r.verdict;
+  const cpuMs = totals.userMs + totals.systemMs;
+  const peakCores = Math.max(0, ...intervals.map((i) => (i.endMs > i.startMs ? (i.userMs + i.systemMs) / (i.endMs - i.startMs) : 0)));
+  const row = (name: string, value: string) => `  ${name.padEnd(20)}${value}`;
+  const lines = [
+    `boundwise classify: ${describeTarget(r)}`,
+    '',
+    `verdict: ${v.summary}`,
+    ...v.reasons.map((reason) => `  • ${reason}`),
+    ...v.warnings.map((warning) => `warning: ${warning}`),
+    '',
+    `cores used over time (sampled every ${fmtMs(r.intervalMs)})`,
+    ...coresChart(intervals, machineCores).map((line) => `  ${line}`),
+    '',
+    'figures (whole process tree)',
+    row('wall time', fmtMs(totals.wallMs)),
+    row('CPU time', `${fmtMs(cpuMs)} (user ${fmtMs(totals.userMs)}, system ${fmtMs(totals.systemMs)})`),
+    row('cores used', `${fmt(v.coresAverage)} average, ${fmt(peakCores)} peak interval (machine has ${machineCores})`),
+    row('run-queue delay', `${fmtMs(totals.runDelayMs)} runnable but waiting for a core`),
+    row('context switches', `${totals.voluntarySwitches} voluntary, ${totals.involuntarySwitches} involuntary`),
+    row(
+      'I/O',
+      `${formatBytes(totals.readBytes)} read, ${formatBytes(totals.writtenBytes)} written (storage ${formatBytes(totals.storageReadBytes)} / ${formatBytes(totals.storageWrittenBytes)})` +
+        (totals.ioComplete ? '' : ' — some /proc/<pid>/io unreadable'),
+    ),
+    row('threads, processes', `peak ${totals.peakThreads} threads, ${totals.peakProcesses} process(es)`),
+    row('peak memory', formatBytes(totals.peakMemoryBytes)),
+    '',
+    `recommendation (${LANGUAGE_NAME[r.recommendation.language]}, detected from ${r.language.source})`,
+    ...r.recommendation.lines.map((line) => `  • ${line}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderJson(r: ClassifyReport): string {
+  const { totals, machineCores, intervals } = r.measurement;
+  const json = {
+    mode: r.mode,
+    command: r.command,
+    pid: r.pid,
+    exit: r.exit,
+    intervalMs: r.intervalMs,
+    language: r.language.language,
+    languageSource: r.language.source,
+    verdict: r.verdict,
+    recommendation: r.recommendation.lines,
+    figures: { ...totals, cpuMs: totals.userMs + totals.systemMs, machineCores },
+    series: intervals.map((i) => {
+      const length = i.endMs - i.startMs;
+      const cpu = i.userMs + i.systemMs;
+      return {
+        startMs: round(i.startMs),
+        endMs: round(i.endMs),
+        cores: length > 0 ? round(cpu / length, 3) : 0,
+        wantedCores: length > 0 ? round((cpu + i.runDelayMs) / length, 3) : 0,
+        runDelayMs: round(i.runDelayMs),
+        voluntarySwitches: i.voluntarySwitches,
+        involuntarySwitches: i.involuntarySwitches,
+        busiestThreadsMs: i.topThreadsMs.map((ms) => round(ms)),
+        threads: i.threads,
+        processes: i.processes,
+      };
+    }),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

@@ -1,0 +1,91 @@
+/**
+ * The shapes passed between the sampler (which reads /proc), the pure verdict
+ * policy and the report. Times are milliseconds, sizes bytes.
+ */
+
+/** What happened to the whole process tree during one sampling interval. */
+export interface Interval {
+  /** Start and end, ms since the watch began. */
+  startMs: number;
+  endMs: number;
+  /** CPU time used by the whole tree in the interval, reaped children included. */
+  userMs: number;
+  systemMs: number;
+  /** Time threads were runnable but waiting for a core (schedstat). */
+  runDelayMs: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+  /** CPU ms of the busiest threads in the interval, descending (at most 8). */
+  topThreadsMs: number[];
+  /** Threads and processes alive at the end of the interval. */
+  threads: number;
+  processes: number;
+}
+
+/** Totals over the whole watch. */
+export interface Totals {
+  wallMs: number;
+  userMs: number;
+  systemMs: number;
+  runDelayMs: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+  /** Bytes passed through read()/write()-like calls (rchar/wchar), pipes and sockets included. */
+  readBytes: number;
+  writtenBytes: number;
+  /** Bytes that reached the storage layer (read_bytes/write_bytes). */
+  storageReadBytes: number;
+  storageWrittenBytes: number;
+  /** False when /proc/<pid>/io was unreadable for some process (EACCES). */
+  ioComplete: boolean;
+  peakThreads: number;
+  peakProcesses: number;
+  /** The larger of the largest summed RSS seen and the largest per-process VmHWM. */
+  peakMemoryBytes: number;
+}
+
+/** Everything the sampler measured; the input of the verdict. */
+export interface Measurement {
+  totals: Totals;
+  intervals: Interval[];
+  /** Cores the machine offers (os.availableParallelism()). */
+  machineCores: number;
+  /** Executable paths seen in the tree (for language detection). */
+  executables: string[];
+}
+
+export type VerdictKind =
+  | 'waiting'
+  | 'calculating-one-core'
+  | 'calculating-parallel'
+  | 'lock-bound'
+  | 'mixed';
+
+export type BusyKind = 'calculating-one-core' | 'calculating-parallel' | 'lock-bound';
+
+export interface Verdict {
+  kind: VerdictKind;
+  /** One line: "calculating in parallel on 2 cores". */
+  summary: string;
+  /** Cores used on average over the whole run. */
+  coresAverage: number;
+  /** Cores used on average while busy (0 when never busy). */
+  coresBusy: number;
+  /** For calculating-parallel (and mixed with a parallel busy phase): cores used, rounded. */
+  parallelCores?: number;
+  /** Share of the wall time spent waiting and calculating (they add up to 1). */
+  phases: { waiting: number; calculating: number };
+  /** What the busy phase looked like, when there was one. */
+  busyKind?: BusyKind;
+  oversubscribed: boolean;
+  /** The figures that led to the verdict, one per line. */
+  reasons: string[];
+  warnings: string[];
+}
+
+export type Language = 'python' | 'node' | 'other';
+
+export interface Recommendation {
+  language: Language;
+  lines: string[];
+}
