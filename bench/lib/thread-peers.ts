@@ -1,0 +1,79 @@
+/**
+ * The thread pools a user would pick instead of boundwise, each set up the same
+ * way (2 threads, fixed, the same no-op task module), behind one small shape.
+ */
+import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { Tinypool } from 'tinypool';
+import workerpool from 'workerpool';
+import { FixedThreadPool } from 'poolifier';
+import { threads } from '../../src/threads/index.js';
+import { tasks } from '../../src/task.js';
+
+export interface Contender {
+  name: string;
+  run(input: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+const here = (p: string) => new URL(`../workers/${p}`, import.meta.url);
+const THREADS = 2;
+
+type NoopModule = { noop(x: unknown): unknown; fib(n: number): number };
+
+export function boundwise(): Contender {
+  const pool = threads({ min: THREADS, max: THREADS });
+  const t = tasks<NoopModule>(here('noop-task.mjs'));
+  return { name: 'boundwise', run: (x) => pool.run(t.noop, x), close: () => pool.close() };
+}
+
+export function piscina(): Contender {
+  const pool = new Piscina({ filename: here('noop-task.mjs').href, minThreads: THREADS, maxThreads: THREADS });
+  return { name: 'piscina', run: (x) => pool.run(x), close: () => pool.destroy() };
+}
+
+export function tinypool(): Contender {
+  const pool = new Tinypool({ filename: here('noop-task.mjs').href, minThreads: THREADS, maxThreads: THREADS });
+  return { name: 'tinypool', run: (x) => pool.run(x), close: () => pool.destroy() };
+}
+
+export function workerpoolPeer(): Contender {
+  const pool = workerpool.pool(here('workerpool-worker.mjs').pathname, { minWorkers: THREADS, maxWorkers: THREADS, workerType: 'thread' });
+  return {
+    name: 'workerpool',
+    run: (x) => pool.exec('noop', [x]) as unknown as Promise<unknown>,
+    close: async () => {
+      await pool.terminate();
+    },
+  };
+}
+
+export function poolifier(): Contender {
+  const pool = new FixedThreadPool(THREADS, here('poolifier-worker.mjs').pathname, { enableTasksQueue: true });
+  return { name: 'poolifier', run: (x) => pool.execute(x), close: () => pool.destroy() };
+}
+
+/** The floor: two bare workers, round-robin, one message per task, a map of resolvers. */
+export function rawWorker(): Contender {
+  const workers = Array.from({ length: THREADS }, () => new Worker(here('raw-worker.mjs')));
+  const pending = new Map<number, (v: unknown) => void>();
+  for (const w of workers) w.on('message', (m: { id: number; v: unknown }) => pending.get(m.id)?.(m.v) ?? pending.delete(m.id));
+  let id = 0;
+  return {
+    name: 'raw Worker',
+    run: (v) =>
+      new Promise((resolve) => {
+        const n = ++id;
+        pending.set(n, (value) => {
+          pending.delete(n);
+          resolve(value);
+        });
+        (workers[n % THREADS] as Worker).postMessage({ id: n, v });
+      }),
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+export const allPeers = [boundwise, piscina, tinypool, workerpoolPeer, poolifier, rawWorker];

@@ -1,0 +1,100 @@
+/**
+ * threads() against piscina, tinypool, workerpool, poolifier and a raw Worker,
+ * in one run: (a) 100,000 no-op tasks submitted at once, (b) 5,000 no-op tasks
+ * awaited one at a time, (c) 24 × fib(32) on 2 threads against inline.
+ * Medians of several rounds, round-robin across contenders; ratios printed.
+ *
+ *   npx tsx bench/threads.ts [--quick]
+ */
+import { compare, median } from './lib/measure.js';
+import { printTable, printTarget, ratio } from './lib/report.js';
+import { allPeers, boundwise, type Contender } from './lib/thread-peers.js';
+import { threads } from '../src/threads/index.js';
+import { tasks } from '../src/task.js';
+
+const quick = process.argv.includes('--quick');
+const BURST = quick ? 20_000 : 100_000;
+const SERIAL = quick ? 1_000 : 5_000;
+const RUNS = quick ? 3 : 5;
+
+async function withContenders(fn: (cs: Contender[]) => Promise<void>): Promise<void> {
+  const cs = allPeers.map((make) => make());
+  // Warm every pool: threads started, modules loaded.
+  for (const c of cs) await Promise.all(Array.from({ length: 200 }, (_, i) => c.run(i)));
+  try {
+    await fn(cs);
+  } finally {
+    for (const c of cs) await c.close();
+  }
+}
+
+async function burst(): Promise<Record<string, number>> {
+  let out: Record<string, number> = {};
+  await withContenders(async (cs) => {
+    const samples = await compare(
+      Object.fromEntries(cs.map((c) => [c.name, () => Promise.all(Array.from({ length: BURST }, (_, i) => c.run(i)))])),
+      RUNS,
+    );
+    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, BURST / (s.ms / 1000)]));
+  });
+  printTable(`(a) ${BURST.toLocaleString('en')} no-op tasks submitted at once — tasks/s`, rows(out, 'tasks/s'), 'piscina', true);
+  return out;
+}
+
+async function serial(): Promise<Record<string, number>> {
+  let out: Record<string, number> = {};
+  await withContenders(async (cs) => {
+    const samples = await compare(
+      Object.fromEntries(
+        cs.map((c) => [
+          c.name,
+          async () => {
+            for (let i = 0; i < SERIAL; i++) await c.run(i);
+          },
+        ]),
+      ),
+      RUNS,
+    );
+    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, (s.ms * 1000) / SERIAL]));
+  });
+  printTable(`(b) ${SERIAL.toLocaleString('en')} no-op tasks awaited one at a time — µs per round trip`, rows(out, 'µs'), 'piscina', false);
+  return out;
+}
+
+async function cpu(): Promise<number> {
+  const t = tasks<{ fib(n: number): number }>(new URL('./workers/noop-task.mjs', import.meta.url));
+  const taskModule: string = './workers/noop-task.mjs';
+  const { fib } = (await import(taskModule)) as { fib(n: number): number };
+  const N = quick ? 30 : 32;
+  const inline: number[] = [];
+  const pooled: number[] = [];
+  const pool = threads({ min: 2, max: 2 });
+  await pool.run(t.fib, 20);
+  for (let r = 0; r < (quick ? 2 : 3); r++) {
+    let start = performance.now();
+    for (let i = 0; i < 24; i++) fib(N);
+    inline.push(performance.now() - start);
+    start = performance.now();
+    await Promise.all(Array.from({ length: 24 }, () => pool.run(t.fib, N)));
+    pooled.push(performance.now() - start);
+  }
+  await pool.close();
+  const speedup = median(inline) / median(pooled);
+  console.log(`\n(c) 24 × fib(${N}) on 2 threads vs inline`);
+  console.log(`  inline ${median(inline).toFixed(0)} ms, threads() ${median(pooled).toFixed(0)} ms: speed-up ${speedup.toFixed(2)}×`);
+  return speedup;
+}
+
+function rows(values: Record<string, number>, unit: string) {
+  return Object.entries(values).map(([name, value]) => ({ name, value, unit }));
+}
+
+void boundwise; // the contender list includes it; exported for other benches
+console.log(`threads() dispatch benchmark (${quick ? 'quick' : 'full'}; 2 threads each; medians of ${RUNS})`);
+const a = await burst();
+const b = await serial();
+const c = await cpu();
+console.log('\nTargets (issue 2 / issue 9):');
+printTarget('(a) ≥ 1× piscina [issue 9: ≥ 5×]', ratio(a.boundwise as number, a.piscina as number, true), 1);
+printTarget('(b) ≥ 1× piscina [issue 9: round trip ≤ 0.8× piscina]', ratio(b.boundwise as number, b.piscina as number, false), 1);
+printTarget('(c) speed-up ≥ 1.8×', c, 1.8);

@@ -1,0 +1,3 @@
+import { ThreadWorker } from 'poolifier';
+import task from './noop-task.mjs';
+export default new ThreadWorker(task);
