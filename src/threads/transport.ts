@@ -4,6 +4,8 @@
  * TypeScript task modules load in them as they do in the parent.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { ExitInfo, Transport, WorkerChannel, WorkerEvents } from '../pool/channel.js';
 
 // The entry sits next to this file, as .ts when running from source under tsx.
@@ -18,6 +20,20 @@ const entry = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worke
  */
 const registersInWorkers = Number(process.versions.node.split('.')[0]) >= 22;
 
+/** Where tsx's register() lives, when a preload is tsx (by name or by file URL, as the tsx CLI passes it). */
+function tsxApi(preload: string): string | undefined {
+  const at = preload.indexOf('/node_modules/tsx/');
+  if (at >= 0) return `${preload.slice(0, at)}/node_modules/tsx/dist/esm/api/index.mjs`;
+  if (preload === 'tsx' || preload.startsWith('tsx/')) {
+    try {
+      return pathToFileURL(createRequire(`${process.cwd()}/`).resolve('tsx/esm/api')).href;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 function bootstrap(execArgv: string[]): string {
   const preloads: string[] = [];
   for (let k = 0; k < execArgv.length; k++) {
@@ -25,15 +41,15 @@ function bootstrap(execArgv: string[]): string {
     if (arg === '--import' && execArgv[k + 1]) preloads.push(execArgv[++k] as string);
     else if (arg.startsWith('--import=')) preloads.push(arg.slice('--import='.length));
   }
+  // tsx registers itself in worker threads only on Node >= 22; on 20 we do it for it.
+  const api = registersInWorkers ? undefined : preloads.map(tsxApi).find(Boolean);
   return `(async () => {
     const { pathToFileURL } = await import('node:url');
     for (const p of ${JSON.stringify(preloads)}) {
       await import(p.startsWith('.') || p.startsWith('/') ? pathToFileURL(p).href : p);
-      // tsx registers itself in worker threads only on Node >= 22; do it for it on 20.
-      if ((p === 'tsx' || p === 'tsx/esm') && !${JSON.stringify(registersInWorkers)}) {
-        (await import('tsx/esm/api')).register();
-      }
     }
+    const api = ${JSON.stringify(api ?? null)};
+    if (api) (await import(api)).register();
     await import(${JSON.stringify(entry.href)});
   })().catch((error) => { process.nextTick(() => { throw error; }); });`;
 }
