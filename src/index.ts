@@ -5,3 +5,4 @@ export type { Executor, ExecutorKind, ExecutorStats, RunOptions, MapOptions, Clo
 export type { Percentiles } from './stats.js';
 export { transfer } from './pool/transfer.js';
 export { threads, ThreadPool, type ThreadsOptions, type ThreadsStats } from './threads/index.js';
+export { processes, ProcessPool, type ProcessesOptions } from './processes/index.js';

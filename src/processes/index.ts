@@ -1,0 +1,1 @@
+export { processes, ProcessPool, type ProcessesOptions, type ProcessesStats } from './processes.js';

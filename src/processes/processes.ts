@@ -1,0 +1,116 @@
+/**
+ * `processes()`: a pool of child processes, for work that needs its own memory
+ * or must not take the service down when it crashes (native code, leaks).
+ * Same scheduling core as threads(); what differs is the worker (a forked Node
+ * process), its isolation, and recycling on memory.
+ */
+import { availableParallelism } from 'node:os';
+import { Pool } from '../pool/pool.js';
+import type { ExecutorStats } from '../executor.js';
+import { intOption, knownOptions, msOption, objectOption, oneOf, stringArrayOption } from '../options.js';
+import { InvalidOptionError, OptionRangeError } from '../errors.js';
+import { ProcessTransport } from './transport.js';
+
+export interface ProcessesOptions {
+  /** Children kept alive even when idle. Default 0. */
+  min?: number;
+  /** Most children at once. Default: available parallelism. */
+  max?: number;
+  /** ms an idle child above `min` lives before it exits. Default 10,000. */
+  idleTimeout?: number;
+  /** Most tasks waiting (not running); more reject with QueueFullError. Default Infinity. */
+  maxQueue?: number;
+  /** ms a cancelled or timed-out task has to notice its signal before its child is stopped. Default 1,000. */
+  cancelGrace?: number;
+  /** ms between SIGTERM and SIGKILL when a child is stopped. Default 2,000; 0 sends SIGKILL at once. */
+  killTimeout?: number;
+  /** Replace a child after this many tasks (contain slow leaks). Default Infinity. */
+  maxTasksPerChild?: number;
+  /** Replace a child between tasks once its resident memory passes this many MB (Linux). Default Infinity. */
+  maxMemoryMb?: number;
+  /** Environment of the children; default: the parent's. */
+  env?: Record<string, string | undefined>;
+  /** Node flags of the children; default: the parent's (so `--import tsx` is inherited). */
+  execArgv?: string[];
+  /** Working directory of the children; default: the parent's. */
+  cwd?: string;
+  /**
+   * 'inherit' (default): children write to the parent's stdout and stderr.
+   * 'pipe': every line is copied to the parent's with the prefix "[process <pid>] ".
+   * Either way the last 20 stderr lines of a crashed child go into WorkerCrashedError.
+   */
+  stdio?: 'inherit' | 'pipe';
+}
+
+const KNOWN = [
+  'min',
+  'max',
+  'idleTimeout',
+  'maxQueue',
+  'cancelGrace',
+  'killTimeout',
+  'maxTasksPerChild',
+  'maxMemoryMb',
+  'env',
+  'execArgv',
+  'cwd',
+  'stdio',
+] as const;
+
+export type ProcessesStats = ExecutorStats;
+
+export class ProcessPool extends Pool<ProcessesStats> {
+  readonly kind = 'processes' as const;
+}
+
+export function processes(options: ProcessesOptions = {}): ProcessPool {
+  const owner = 'processes()';
+  knownOptions(owner, options, KNOWN);
+  const max = intOption(owner, 'max', options.max, availableParallelism(), { min: 1, max: 1024 });
+  const min = intOption(owner, 'min', options.min, 0, { min: 0, max: 1024 });
+  if (min > max) throw new OptionRangeError('min', `${owner}: option "min" (${min}) must not exceed "max" (${max})`);
+  return new ProcessPool({
+    owner,
+    min,
+    max,
+    idleTimeout: msOption(owner, 'idleTimeout', options.idleTimeout, 10_000),
+    maxQueue: intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity }),
+    cancelGrace: msOption(owner, 'cancelGrace', options.cancelGrace, 1_000),
+    maxTasksPerWorker: intOption(owner, 'maxTasksPerChild', options.maxTasksPerChild, Infinity, { min: 1, max: Infinity }),
+    maxMemoryMb: intOption(owner, 'maxMemoryMb', options.maxMemoryMb, Infinity, { min: 1, max: Infinity }),
+    startAttempts: 3,
+    transport: new ProcessTransport({
+      env: envOption(owner, options.env),
+      execArgv: stringArrayOption(owner, 'execArgv', options.execArgv),
+      cwd: cwdOption(owner, options.cwd),
+      stdio: oneOf(owner, 'stdio', options.stdio, ['inherit', 'pipe'] as const, 'inherit'),
+      killTimeout: finiteMs(owner, 'killTimeout', options.killTimeout, 2_000),
+    }),
+  });
+}
+
+function envOption(owner: string, value: unknown): Record<string, string | undefined> | undefined {
+  const env = objectOption<Record<string, unknown>>(owner, 'env', value);
+  if (!env) return undefined;
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && typeof v !== 'string') {
+      throw new InvalidOptionError('env', `${owner}: option "env" must map names to strings, but env.${k} is ${typeof v}`);
+    }
+  }
+  return env as Record<string, string | undefined>;
+}
+
+function cwdOption(owner: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidOptionError('cwd', `${owner}: option "cwd" must be a directory path (a non-empty string), got ${typeof value === 'string' ? '""' : typeof value}`);
+  }
+  return value;
+}
+
+/** A grace before SIGKILL must end: Infinity would leave a stuck child forever. */
+function finiteMs(owner: string, name: string, value: unknown, fallback: number): number {
+  const ms = msOption(owner, name, value, fallback);
+  if (ms === Infinity) throw new OptionRangeError(name, `${owner}: option "${name}" must be a finite number of ms, got Infinity`);
+  return ms;
+}

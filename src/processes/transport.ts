@@ -1,0 +1,138 @@
+/**
+ * Child processes as pool workers: one `fork()` per slot, running ./child.(ts|js)
+ * with `serialization: 'advanced'` (structured clone: Map, Set, Date, BigInt and
+ * typed arrays survive; functions throw synchronously at `send`, which the pool
+ * turns into TaskInputError). Children inherit the parent's execArgv, so under
+ * tsx (`--import tsx`) they load TypeScript task modules too.
+ *
+ * stdio: stdin is ignored (a pool child must not fight the parent for the
+ * terminal). stderr is always a pipe, so the last lines can go into
+ * WorkerCrashedError: with stdio 'inherit' its bytes are forwarded untouched to
+ * the parent's stderr; with 'pipe' every line of stdout and stderr is written to
+ * the parent's with the prefix "[process <pid>] ".
+ *
+ * Exit is reported on 'close' (after the IPC channel and stderr have ended), not
+ * on 'exit': a message the child sent just before dying ('ready', a result) is
+ * then always seen first, and the stderr tail is complete. A grandchild holding
+ * the stderr pipe open must not hide the exit, so 'exit' plus a bounded wait is
+ * the fallback.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Readable } from 'node:stream';
+import type { ExitInfo, Transport, WorkerChannel, WorkerEvents } from '../pool/channel.js';
+import type { ToWorker } from '../pool/protocol.js';
+import { LineTail } from './lines.js';
+import { rssMb } from './memory.js';
+
+// The entry sits next to this file, as .ts when running from source under tsx.
+const entry = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './child.ts' : './child.js', import.meta.url));
+
+/** ms to wait after 'exit' for the pipes to close before reporting the exit anyway. */
+const CLOSE_FALLBACK_MS = 1_000;
+/** stderr lines kept for WorkerCrashedError. */
+const TAIL_LINES = 20;
+
+export interface ProcessTransportOptions {
+  env: Record<string, string | undefined> | undefined;
+  execArgv: string[] | undefined;
+  cwd: string | undefined;
+  stdio: 'inherit' | 'pipe';
+  /** ms between SIGTERM and SIGKILL. */
+  killTimeout: number;
+}
+
+type Refable = { ref(): void; unref(): void };
+
+export class ProcessTransport implements Transport {
+  readonly kind = 'processes' as const;
+  constructor(private readonly options: ProcessTransportOptions) {}
+
+  spawn(_id: number, events: WorkerEvents): WorkerChannel {
+    const o = this.options;
+    const child = fork(entry, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', o.stdio === 'pipe' ? 'pipe' : 'inherit', 'pipe', 'ipc'],
+      execArgv: o.execArgv ?? process.execArgv,
+      ...(o.env && { env: o.env }),
+      ...(o.cwd !== undefined && { cwd: o.cwd }),
+    });
+    const label = `process ${child.pid ?? '(not started)'}`;
+    const prefix = `[${label}] `;
+    const tail = new LineTail(TAIL_LINES, o.stdio === 'pipe' ? (line) => process.stderr.write(prefix + line + '\n') : undefined);
+    const stderr = child.stderr as Readable;
+    stderr.setEncoding('utf8');
+    stderr.on('data', (chunk: string) => {
+      tail.push(chunk);
+      if (o.stdio === 'inherit') process.stderr.write(chunk);
+    });
+    stderr.on('end', () => tail.end());
+    if (o.stdio === 'pipe') prefixLines(child.stdout as Readable, prefix);
+
+    let lastError: unknown;
+    let reported = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    let fallback: NodeJS.Timeout | undefined;
+    const report = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (reported) return;
+      reported = true;
+      if (killTimer) clearTimeout(killTimer);
+      if (fallback) clearTimeout(fallback);
+      const info: ExitInfo = { code, signal };
+      if (lastError !== undefined) info.error = lastError;
+      const lines = tail.tail();
+      if (lines.length) info.stderr = lines;
+      events.exit(info);
+    };
+    child.on('message', events.message);
+    child.on('error', (error) => {
+      lastError = error;
+      // It never started (bad cwd, no such executable): no 'exit' may follow.
+      if (child.pid === undefined) report(null, null);
+    });
+    child.on('exit', (code, signal) => {
+      if (killTimer) clearTimeout(killTimer);
+      fallback = setTimeout(report, CLOSE_FALLBACK_MS, code, signal);
+    });
+    child.on('close', report);
+
+    let stopping = false;
+    const handles = (): Refable[] => [child, child.channel, child.stderr, child.stdout].filter(Boolean) as unknown as Refable[];
+    return {
+      label,
+      send(message: ToWorker) {
+        // A dead child's channel is closed: drop the message; its exit is on the way.
+        if (child.connected) child.send(message);
+      },
+      terminate() {
+        if (stopping) return;
+        stopping = true;
+        // Keep the parent alive until the child is gone, so close() can finish.
+        for (const h of handles()) h.ref();
+        if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+        if (o.killTimeout === 0) {
+          child.kill('SIGKILL');
+          return;
+        }
+        child.kill('SIGTERM');
+        killTimer = setTimeout(() => child.kill('SIGKILL'), o.killTimeout);
+      },
+      ref() {
+        for (const h of handles()) h.ref();
+      },
+      unref() {
+        if (stopping) return;
+        for (const h of handles()) h.unref();
+      },
+      memoryMb: () => rssMb(child.pid),
+    };
+  }
+}
+
+/** stdio 'pipe': copy each line of a child's stdout to ours, prefixed. */
+function prefixLines(stream: Readable, prefix: string): void {
+  const lines = new LineTail(0, (line) => process.stdout.write(prefix + line + '\n'));
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => lines.push(chunk));
+  stream.on('end', () => lines.end());
+}
