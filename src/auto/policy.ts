@@ -1,0 +1,119 @@
+/**
+ * The decision: which model should run this task, and why. A pure function of
+ * the task's profile and what auto() knows about its executors, so every case
+ * and boundary is tested without spawning anything.
+ *
+ *   pinned ─────────────────────────────▶ the pin
+ *   unknown (fewer than probeRuns) ─────▶ threads (probe: own CPU clock and event loop; safe if it blocks)
+ *   crashed its worker / out of memory ─▶ processes (isolation)
+ *   waiting, event loop idle ───────────▶ loop   (async waiting)
+ *   waiting, event loop busy ───────────▶ threads, sized cores × (1 + wait/compute) (blocking waits)
+ *   calculating, shorter than dispatch ─▶ loop   (inline: dispatch would cost more than the work)
+ *   calculating ────────────────────────▶ threads
+ */
+import { cpuShare, type Model, type TaskProfile } from './profile.js';
+
+export type Behaviour = 'unknown' | 'waiting-async' | 'waiting-blocking' | 'calculating' | 'tiny' | 'crashing' | 'pinned';
+
+export interface Decision {
+  model: Model;
+  behaviour: Behaviour;
+  /** Plain words with the numbers behind them. */
+  reason: string;
+  /** For blocking waits: how many threads that pool should have. */
+  threads?: number;
+  profile: TaskProfile;
+}
+
+export interface PolicyEnv {
+  cores: number;
+  /** Runs measured on a thread before a task is routed anywhere else. */
+  probeRuns: number;
+  /** Dispatch round-trip cost of a thread, ms (measured by auto, or a default). */
+  threadOverheadMs: number;
+  /** The user's pin for this task, if any. */
+  pin?: Model;
+  /** Below this share of CPU in wall time, a task is waiting rather than calculating. */
+  waitingBelow: number;
+  /** Above this event-loop utilization, a waiting task is blocking its thread. */
+  blockingAbove: number;
+  /** A calculating task shorter than this many dispatch costs runs inline. */
+  inlineFactor: number;
+  /** Upper bound for the blocking-wait pool. */
+  maxBlockingThreads: number;
+}
+
+export const DEFAULT_ENV: Omit<PolicyEnv, 'cores' | 'pin'> = {
+  probeRuns: 2,
+  threadOverheadMs: 0.05,
+  waitingBelow: 0.5,
+  blockingAbove: 0.5,
+  inlineFactor: 2,
+  maxBlockingThreads: 64,
+};
+
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+const ms = (x: number) => (x >= 10 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(1)} ms` : x >= 0.01 ? `${x.toFixed(2)} ms` : `${(x * 1000).toFixed(1)} µs`);
+
+/** Threads for blocking waits: cores × (1 + wait/compute), bounded. */
+export function blockingPoolSize(p: Pick<TaskProfile, 'wallMs' | 'cpuMs'>, cores: number, max: number): number {
+  const compute = Math.max(p.cpuMs, p.wallMs * 0.01, 1e-6);
+  const wait = Math.max(0, p.wallMs - p.cpuMs);
+  return Math.max(cores, Math.min(max, Math.round(cores * (1 + wait / compute))));
+}
+
+export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
+  if (env.pin) {
+    return { model: env.pin, behaviour: 'pinned', reason: `${env.pin} — pinned by the user`, profile };
+  }
+  if (profile.samples < env.probeRuns) {
+    return {
+      model: 'threads',
+      behaviour: 'unknown',
+      reason: `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`,
+      profile,
+    };
+  }
+  if (profile.crashes > 0) {
+    const what = profile.ooms > 0 ? `ran out of memory ${profile.ooms} time${profile.ooms === 1 ? '' : 's'}` : `crashed its worker ${profile.crashes} time${profile.crashes === 1 ? '' : 's'}`;
+    return {
+      model: 'processes',
+      behaviour: 'crashing',
+      reason: `processes — ${what} in ${profile.runs} runs: isolated in child processes so a crash cannot take threads or the service with it`,
+      profile,
+    };
+  }
+  const share = cpuShare(profile);
+  if (share < env.waitingBelow) {
+    if (profile.elu <= env.blockingAbove) {
+      return {
+        model: 'loop',
+        behaviour: 'waiting-async',
+        reason: `loop — waits ${pct(1 - share)} of its ${ms(profile.wallMs)} (CPU ${ms(profile.cpuMs)}, its event loop idle ${pct(1 - profile.elu)}): async waiting belongs on the event loop`,
+        profile,
+      };
+    }
+    const n = blockingPoolSize(profile, env.cores, env.maxBlockingThreads);
+    return {
+      model: 'threads',
+      behaviour: 'waiting-blocking',
+      reason: `threads — blocks: waits ${pct(1 - share)} of its ${ms(profile.wallMs)} while its event loop is busy ${pct(profile.elu)} (synchronous waiting); on the event loop it would freeze everything, so it runs on ${n} threads (cores × (1 + wait/compute))`,
+      threads: n,
+      profile,
+    };
+  }
+  if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) {
+    return {
+      model: 'loop',
+      behaviour: 'tiny',
+      reason: `loop — calculates ${pct(share)} of only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`,
+      profile,
+    };
+  }
+  return {
+    model: 'threads',
+    behaviour: 'calculating',
+    reason: `threads — calculates ${pct(share)} of its ${ms(profile.wallMs)}; dispatch costs ~${ms(env.threadOverheadMs)}`,
+    profile,
+  };
+}

@@ -1,0 +1,71 @@
+// The auto() policy, table-driven: every case and its boundaries, nothing spawned.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide, blockingPoolSize, DEFAULT_ENV, type PolicyEnv } from '../../src/auto/policy.js';
+import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
+
+const env: PolicyEnv = { ...DEFAULT_ENV, cores: 2 };
+
+function profile(wallMs: number, cpuMs: number, elu: number, samples = 5, extra: Partial<TaskProfile> = {}): TaskProfile {
+  return { ...NEW_PROFILE, samples, runs: samples, wallMs, cpuMs, elu, ...extra };
+}
+
+const cases: Array<{ name: string; p: TaskProfile; env?: Partial<PolicyEnv>; model: string; behaviour: string; reason: RegExp }> = [
+  { name: 'unknown task: probe on threads', p: NEW_PROFILE, model: 'threads', behaviour: 'unknown', reason: /probing \(0 of 2/ },
+  { name: 'one sample is still a probe', p: profile(10, 9, 1, 1), model: 'threads', behaviour: 'unknown', reason: /probing \(1 of 2/ },
+  { name: 'async waiting → loop', p: profile(50, 0.5, 0.02), model: 'loop', behaviour: 'waiting-async', reason: /loop — waits 99 % of its 50 ms/ },
+  { name: 'blocking wait → threads', p: profile(20, 0.4, 0.99), model: 'threads', behaviour: 'waiting-blocking', reason: /blocks: .*busy 99 %/ },
+  { name: 'heavy CPU → threads', p: profile(41, 40, 1), model: 'threads', behaviour: 'calculating', reason: /calculates 98 % of its 41 ms; dispatch costs ~0\.05 ms/ },
+  { name: 'tiny CPU → inline on the loop', p: profile(0.005, 0.005, 1), model: 'loop', behaviour: 'tiny', reason: /dispatch to a thread costs ~0\.05 ms, more than the work/ },
+  { name: 'crashing → processes', p: profile(5, 5, 1, 5, { crashes: 1 }), model: 'processes', behaviour: 'crashing', reason: /crashed its worker 1 time in 5 runs/ },
+  { name: 'out of memory → processes', p: profile(5, 5, 1, 5, { crashes: 2, ooms: 2 }), model: 'processes', behaviour: 'crashing', reason: /ran out of memory 2 times/ },
+  { name: 'a pin always wins, even over crashes', p: profile(5, 5, 1, 5, { crashes: 3 }), env: { pin: 'loop' }, model: 'loop', behaviour: 'pinned', reason: /pinned by the user/ },
+  { name: 'a pin wins over probing', p: NEW_PROFILE, env: { pin: 'processes' }, model: 'processes', behaviour: 'pinned', reason: /pinned/ },
+  // Boundaries: CPU share exactly at the waiting threshold counts as calculating.
+  { name: 'cpu share at the waiting boundary → calculating', p: profile(10, 5, 1), model: 'threads', behaviour: 'calculating', reason: /calculates 50 %/ },
+  { name: 'cpu share just under → waiting', p: profile(10, 4.99, 0.1), model: 'loop', behaviour: 'waiting-async', reason: /waits/ },
+  { name: 'elu at the blocking boundary → still async', p: profile(10, 1, 0.5), model: 'loop', behaviour: 'waiting-async', reason: /waits/ },
+  { name: 'elu just over → blocking', p: profile(10, 1, 0.51), model: 'threads', behaviour: 'waiting-blocking', reason: /blocks/ },
+  { name: 'wall at the inline boundary → threads', p: profile(0.1, 0.1, 1), model: 'threads', behaviour: 'calculating', reason: /calculates/ },
+  { name: 'wall just under → inline', p: profile(0.099, 0.099, 1), model: 'loop', behaviour: 'tiny', reason: /inline/ },
+  { name: 'dispatch cost measured higher moves the inline boundary', p: profile(0.5, 0.5, 1), env: { threadOverheadMs: 0.3 }, model: 'loop', behaviour: 'tiny', reason: /~0\.30 ms/ },
+];
+
+for (const c of cases) {
+  test(`policy: ${c.name}`, () => {
+    const d = decide(c.p, { ...env, ...c.env });
+    assert.equal(d.model, c.model);
+    assert.equal(d.behaviour, c.behaviour);
+    assert.match(d.reason, c.reason);
+    assert.equal(d.profile, c.p);
+  });
+}
+
+test('blocking pool size: cores × (1 + wait/compute), bounded', () => {
+  assert.equal(blockingPoolSize({ wallMs: 20, cpuMs: 2 }, 2, 64), 20); // 2 × (1 + 18/2)
+  assert.equal(blockingPoolSize({ wallMs: 20, cpuMs: 0 }, 2, 64), 64); // pure waiting: the bound
+  assert.equal(blockingPoolSize({ wallMs: 10, cpuMs: 10 }, 4, 64), 4); // no waiting: the cores
+  const d = decide(profile(20, 2, 0.95), env);
+  assert.equal(d.threads, 20);
+  assert.match(d.reason, /runs on 20 threads/);
+});
+
+test('profiles are smoothed: a task that changes behaviour is re-routed', () => {
+  let p = NEW_PROFILE;
+  for (let i = 0; i < 5; i++) p = addSample(p, { wallMs: 50, cpuMs: 0.5, elu: 0.01 });
+  assert.equal(decide(p, env).model, 'loop');
+  for (let i = 0; i < 6; i++) p = addSample(p, { wallMs: 40, cpuMs: 39, elu: 1 });
+  const d = decide(p, env);
+  assert.equal(d.model, 'threads');
+  assert.equal(d.behaviour, 'calculating');
+});
+
+test('profile counters are pure updates', () => {
+  const a = addRun(NEW_PROFILE, 'threads');
+  const b = addCrash(a, true);
+  assert.equal(NEW_PROFILE.runs, 0);
+  assert.equal(a.runsByModel.threads, 1);
+  assert.equal(b.crashes, 1);
+  assert.equal(b.ooms, 1);
+  assert.equal(a.crashes, 0);
+});
