@@ -6,3 +6,4 @@ export type { Percentiles } from './stats.js';
 export { transfer } from './pool/transfer.js';
 export { threads, ThreadPool, type ThreadsOptions, type ThreadsStats } from './threads/index.js';
 export { processes, ProcessPool, type ProcessesOptions } from './processes/index.js';
+export { loop, LoopExecutor, type LoopOptions, type LoopStats, type RateOptions, type Clock } from './loop/index.js';

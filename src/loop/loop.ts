@@ -1,0 +1,407 @@
+/**
+ * `loop()`: the event-loop executor. Many waits on one thread, bounded.
+ *
+ *   run() ──free slot?──yes──▶ start ──▶ task(input, ctx) ──settles──▶ finish ──▶ pump
+ *            └──no──▶ PriorityQueue ──pump──▶ (rate limit: hold the head) ──▶ start
+ *
+ * The hot path (no signal, no timeout, a free slot) allocates the caller's
+ * promise and one Entry (which is also the task's context), and nothing else:
+ * no AbortController (created only if the task reads `context.signal`), no
+ * listener, no timer, no async-context capture (the task starts inside `run()`,
+ * in the caller's context), and reads the clock twice (submit, finish).
+ *
+ * Cancellation on the event loop: a queued task is removed at once. A running
+ * task has its `context.signal` aborted and its `run()` rejects at once with the
+ * reason, but JavaScript cannot be stopped from outside, so the task keeps its
+ * slot until its own code settles (a task that ignores its signal keeps
+ * running; `close()` does not wait for it once its `run()` has rejected).
+ */
+import { AsyncResource } from 'node:async_hooks';
+import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
+import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, timeoutError } from '../errors.js';
+import { PriorityQueue } from '../queue.js';
+import { effectiveSignal } from '../scope.js';
+import { Counters, SampleRing, type Percentiles } from '../stats.js';
+import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskFunction, type TaskRef } from '../task.js';
+import { systemClock, type Clock } from './clock.js';
+import { DONE, Entry, HELD, QUEUED, RUNNING } from './entry.js';
+import { parseLoopOptions, type LoopOptions } from './options.js';
+import { RateLimiter } from './rate.js';
+
+export interface LoopStats extends ExecutorStats {
+  readonly kind: 'loop';
+  /** Tasks allowed to run at once. */
+  readonly concurrency: number;
+  /** Time (ms) a task at the head of the line, with a free slot, waited for the rate limit. */
+  readonly rateWait: Percentiles;
+}
+
+export class LoopExecutor extends BaseExecutor<LoopStats> {
+  readonly kind = 'loop' as const;
+  readonly concurrency: number;
+  readonly maxQueue: number;
+  private readonly clock: Clock;
+  private readonly queue = new PriorityQueue<Entry>();
+  private readonly counters = new Counters();
+  private readonly rateWait = new SampleRing();
+  private readonly limiter: RateLimiter | undefined;
+  /** The head of the line, taken out while it waits for the rate limit. */
+  private held: Entry | undefined = undefined;
+  private rateTimer: unknown = undefined;
+  private running = 0;
+  /** Callers' promises not yet settled; close() resolves when this reaches 0. */
+  private pending = 0;
+  /** Running entries, each knowing its index (swap-remove), for close({ cancel }). */
+  private readonly active: Entry[] = [];
+  /** The clock's `now`, held directly: it is read twice per task. */
+  private readonly now: () => number;
+  private pumping = false;
+  private closed = false;
+  private drained: Promise<void> | undefined = undefined;
+  private onDrained: (() => void) | undefined = undefined;
+  private closeTimer: unknown = undefined;
+  /** Task references resolved to their functions, so later runs start synchronously. */
+  private readonly loaded = new Map<string, TaskFunction>();
+
+  constructor(options?: LoopOptions) {
+    super();
+    const o = parseLoopOptions(options);
+    this.concurrency = o.concurrency;
+    this.maxQueue = o.maxQueue;
+    this.clock = o.clock ?? systemClock;
+    this.now = o.clock ? () => this.clock.now() : performanceNow;
+    this.limiter = o.rate ? new RateLimiter(o.rate.limit, o.rate.interval) : undefined;
+  }
+
+  run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
+    if (this.closed) return Promise.reject(new ExecutorClosedError('loop'));
+    let own: AbortSignal | undefined;
+    let timeout = Infinity;
+    let priority = 0;
+    if (options !== undefined) {
+      try {
+        checkRunOptions('loop().run()', options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      own = options.signal;
+      timeout = options.timeout ?? Infinity;
+      priority = options.priority ?? 0;
+    }
+    if (typeof task !== 'function' && !isTaskRef(task)) {
+      return Promise.reject(
+        new InvalidOptionError('task', 'loop().run(): the task must be a function or a task reference from tasks()'),
+      );
+    }
+    const signal = effectiveSignal(own);
+    if (signal?.aborted) {
+      this.counters.submitted++;
+      this.counters.cancelled++;
+      return Promise.reject(signal.reason);
+    }
+    const now = this.now();
+    const startNow =
+      this.running < this.concurrency &&
+      this.queue.length === 0 &&
+      this.held === undefined &&
+      (this.limiter === undefined || this.limiter.delay(now) === 0);
+    if (!startNow && this.waiting() >= this.maxQueue) return Promise.reject(new QueueFullError('loop', this.maxQueue));
+
+    const promise = new Promise<O>(capture);
+    const entry = new Entry(task, input, now, captured.resolve, captured.reject);
+    this.counters.submitted++;
+    this.pending++;
+    if (timeout !== Infinity) entry.extra().timeout = timeout;
+    if (signal !== undefined) {
+      const e = entry;
+      const x = e.extra();
+      x.source = signal;
+      x.onAbort = () => this.cancel(e, signal.reason);
+      signal.addEventListener('abort', x.onAbort, { once: true });
+    }
+    if (startNow) {
+      if (this.limiter !== undefined) {
+        this.limiter.record(now);
+        this.rateWait.add(0);
+      }
+      this.start(entry, now);
+    } else {
+      // It will start from some other task's completion: keep the caller's
+      // async context (AsyncLocalStorage stores, the ambient scope) for it.
+      entry.resource = new AsyncResource('boundwise.loop');
+      this.queue.push(entry, priority);
+      if (this.running < this.concurrency) this.pump(now);
+    }
+    return promise;
+  }
+
+  stats(): LoopStats {
+    const c = this.counters;
+    const uptime = performance.now() - c.startedAt;
+    return Object.freeze({
+      kind: this.kind,
+      submitted: c.submitted,
+      completed: c.completed,
+      failed: c.failed,
+      cancelled: c.cancelled,
+      crashed: 0,
+      queued: this.waiting(),
+      running: this.running,
+      workers: 1,
+      utilization: uptime > 0 ? Math.min(1, c.busyMs / (uptime * this.concurrency)) : 0,
+      runTime: Object.freeze(c.runTime.percentiles()),
+      waitTime: Object.freeze(c.waitTime.percentiles()),
+      uptime,
+      concurrency: this.concurrency,
+      rateWait: Object.freeze(this.rateWait.percentiles()),
+    });
+  }
+
+  async close(options?: CloseOptions): Promise<void> {
+    checkCloseOptions('loop().close()', options);
+    this.closed = true;
+    this.drained ??= new Promise<void>((resolve) => (this.onDrained = resolve));
+    if (options?.cancel) this.cancelAll();
+    else if (options?.timeout !== undefined && options.timeout !== Infinity && this.closeTimer === undefined && this.pending > 0) {
+      this.closeTimer = this.clock.setTimeout(() => {
+        this.closeTimer = undefined;
+        this.cancelAll();
+      }, options.timeout);
+    }
+    this.checkDrained();
+    return this.drained;
+  }
+
+  protected defaultMapConcurrency(): number {
+    return this.concurrency;
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  private waiting(): number {
+    return this.queue.length + (this.held === undefined ? 0 : 1);
+  }
+
+  private start(e: Entry, now: number): void {
+    e.state = RUNNING;
+    e.startedAt = now;
+    e.slot = this.running++;
+    this.active[e.slot] = e;
+    this.counters.waitTime.add(now - e.at);
+    const x = e.x;
+    if (x !== undefined && x.timeout !== Infinity) x.timer = this.clock.setTimeout(() => this.expire(e), x.timeout);
+    const fn = typeof e.task === 'function' ? e.task : this.loaded.get(e.task.id);
+    if (fn === undefined) this.load(e);
+    else if (e.resource === undefined) this.invoke(fn, e);
+    else e.resource.runInAsyncScope(this.invoke, this, fn, e);
+  }
+
+  private invoke(fn: TaskFunction, e: Entry): void {
+    let out: unknown;
+    try {
+      out = fn(e.input, e);
+    } catch (error) {
+      this.finish(e, false, error);
+      return;
+    }
+    if (out instanceof Promise || (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function')) {
+      (out as PromiseLike<unknown>).then(
+        (value) => this.finish(e, true, value),
+        (error: unknown) => this.finish(e, false, error),
+      );
+    } else {
+      this.finish(e, true, out);
+    }
+  }
+
+  /** First run of a task reference: import its module (once), then invoke. */
+  private load(e: Entry): void {
+    const ref = e.task as TaskRef;
+    importModule(ref.module)
+      .then((mod) => {
+        const fn = pickExport(mod, ref.module, ref.name);
+        this.loaded.set(ref.id, fn);
+        if (e.settled) return this.finish(e, false, e.abortReason); // cancelled while loading: never run it
+        if (e.resource === undefined) this.invoke(fn, e);
+        else e.resource.runInAsyncScope(this.invoke, this, fn, e);
+      })
+      .catch((error: unknown) => this.finish(e, false, error));
+  }
+
+  /** The task's own code settled: free its slot, and settle the caller if nothing did yet. */
+  private finish(e: Entry, ok: boolean, value: unknown): void {
+    if (e.state !== RUNNING) return;
+    e.state = DONE;
+    const last = this.active[--this.running] as Entry;
+    this.active[e.slot] = last;
+    last.slot = e.slot;
+    this.active[this.running] = undefined as unknown as Entry;
+    const c = this.counters;
+    const now = this.now();
+    const runTime = now - e.startedAt;
+    c.runTime.add(runTime);
+    c.busyMs += runTime;
+    if (!e.settled) {
+      if (ok) c.completed++;
+      else c.failed++;
+      this.settle(e, ok, value);
+    }
+    if (this.waiting() > 0) this.pump(now);
+    else this.checkDrained();
+  }
+
+  private settle(e: Entry, ok: boolean, value: unknown): void {
+    e.settled = true;
+    this.pending--;
+    const x = e.x;
+    if (x !== undefined) {
+      if (x.onAbort !== undefined) {
+        (x.source as AbortSignal).removeEventListener('abort', x.onAbort);
+        x.onAbort = undefined;
+      }
+      if (x.timer !== undefined) {
+        this.clock.clearTimeout(x.timer);
+        x.timer = undefined;
+      }
+    }
+    e.resource = undefined;
+    if (ok) e.resolve(value);
+    else e.reject(value);
+  }
+
+  /** Cancellation by the run's signal, the ambient scope, or close({ cancel }). */
+  private cancel(e: Entry, reason: unknown): void {
+    if (e.settled) return;
+    this.counters.cancelled++;
+    switch (e.state) {
+      case QUEUED:
+        e.removed = true;
+        e.state = DONE;
+        this.queue.removed();
+        this.settle(e, false, reason);
+        this.checkDrained();
+        return;
+      case HELD:
+        e.state = DONE;
+        this.held = undefined;
+        this.clearRateTimer();
+        this.settle(e, false, reason);
+        this.pump(this.now());
+        return;
+      case RUNNING:
+        this.settle(e, false, reason);
+        e.abortTask(reason);
+        this.checkDrained();
+    }
+  }
+
+  /** The run's timeout passed: a failure (not a cancellation) with a TimeoutError naming the task. */
+  private expire(e: Entry): void {
+    const x = e.extra();
+    x.timer = undefined;
+    if (e.settled) return;
+    const reason = timeoutError(`loop(): task ${taskLabel(e.task)} timed out after ${x.timeout} ms`);
+    this.counters.failed++;
+    this.settle(e, false, reason);
+    e.abortTask(reason);
+    this.checkDrained();
+  }
+
+  /** Start waiting entries while there are free slots (and the rate limit allows). */
+  private pump(now: number): void {
+    if (this.pumping) return; // a task finishing synchronously inside start(): the loop below goes on
+    this.pumping = true;
+    try {
+      while (this.running < this.concurrency) {
+        const e = this.held ?? this.queue.shift();
+        if (e === undefined) break;
+        if (this.limiter !== undefined) {
+          now = this.now(); // a rate decision needs the exact time
+          const wait = this.limiter.delay(now);
+          if (wait > 0) {
+            if (e.state !== HELD) {
+              e.state = HELD;
+              e.startedAt = now; // while held: when it became eligible
+              this.held = e;
+            }
+            this.rateTimer ??= this.clock.setTimeout(this.onRateTimer, wait);
+            break;
+          }
+          this.limiter.record(now);
+          this.rateWait.add(e.state === HELD ? now - e.startedAt : 0);
+          this.held = undefined;
+        }
+        this.start(e, now);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.checkDrained();
+  }
+
+  private readonly onRateTimer = (): void => {
+    this.rateTimer = undefined;
+    this.pump(this.now());
+  };
+
+  private clearRateTimer(): void {
+    if (this.rateTimer !== undefined) {
+      this.clock.clearTimeout(this.rateTimer);
+      this.rateTimer = undefined;
+    }
+  }
+
+  private cancelAll(): void {
+    const reason = abortError('loop(): the executor was closed with { cancel: true }');
+    if (this.closeTimer !== undefined) {
+      this.clock.clearTimeout(this.closeTimer);
+      this.closeTimer = undefined;
+    }
+    const doomed: Entry[] = [];
+    if (this.held !== undefined) doomed.push(this.held);
+    for (const e of this.queue.drain()) {
+      e.removed = true; // drain() already took it out of the line
+      e.state = DONE;
+      doomed.push(e);
+    }
+    for (let i = 0; i < this.running; i++) doomed.push(this.active[i] as Entry);
+    for (const e of doomed) {
+      if (e.state === DONE && !e.settled) {
+        this.counters.cancelled++;
+        this.settle(e, false, reason);
+      } else {
+        this.cancel(e, reason);
+      }
+    }
+    this.checkDrained();
+  }
+
+  private checkDrained(): void {
+    if (this.onDrained === undefined || this.pending > 0) return;
+    this.clearRateTimer();
+    if (this.closeTimer !== undefined) {
+      this.clock.clearTimeout(this.closeTimer);
+      this.closeTimer = undefined;
+    }
+    const done = this.onDrained;
+    this.onDrained = undefined;
+    done();
+  }
+}
+
+const performanceNow = performance.now.bind(performance);
+
+// The promise executor, shared: no closure (and no closure context) per run().
+const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = {
+  resolve: () => {},
+  reject: () => {},
+};
+function capture(resolve: (value: any) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
+/** The event-loop executor: `await using io = loop({ concurrency: 64 })`. */
+export function loop(options?: LoopOptions): LoopExecutor {
+  return new LoopExecutor(options);
+}
