@@ -46,7 +46,8 @@ export function withTimeout<T>(ms: number, fn: Body<T>, options?: DeadlineOption
  * (the scale of `Scope.deadline`; monotonic, unlike `Date.now()`).
  */
 export function withDeadline<T>(at: number | Date, fn: Body<T>, options?: DeadlineOptions): Promise<T> {
-  const label = at instanceof Date ? `withDeadline(${at.toISOString()})` : `withDeadline(${at})`;
+  const shown = at instanceof Date && !Number.isNaN(at.getTime()) ? at.toISOString() : String(at);
+  const label = `withDeadline(${shown})`;
   return scoped(label, (clock) => toClock(at, clock), fn, false, options) as Promise<T>;
 }
 

@@ -11,8 +11,8 @@
  * executor is cancelled with the group without passing anything along.
  *
  * What counts as a failure: any rejection, except a cancellation error
- * (AbortError / TimeoutError) arriving after the group's signal aborted —
- * that is a child obeying the group, not a failure. A child's own timeout
+ * (AbortError / TimeoutError, or the group signal's own reason) arriving after
+ * the group's signal aborted — that is a child obeying the group, not a failure. A child's own timeout
  * before the group aborted is a failure.
  */
 import { TaskGroupError, abortError, isCancellation, timeoutError, InvalidOptionError } from '../errors.js';
@@ -81,7 +81,8 @@ export function group<T>(body: (g: TaskGroup) => T | PromiseLike<T>, options?: G
       else resolve(result as T);
     };
     const failed = (error: unknown) => {
-      if (!(scope.signal.aborted && isCancellation(error))) {
+      const obeyed = scope.signal.aborted && (isCancellation(error) || error === scope.signal.reason);
+      if (!obeyed) {
         failures.push(error);
         scope.cancel(abortError('group(): another task in the group failed'));
       }
