@@ -27,13 +27,19 @@ export interface SpawnContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * A started child. Not a promise itself, so `g.spawn(fn);` as a statement is
+ * not a floating promise; `await g.spawn(fn).result` when the value is wanted.
+ */
+export interface Child<T> {
+  /** The child's outcome. A failure is reported by the group too, never as an unhandled rejection. */
+  readonly result: Promise<T>;
+}
+
 export interface TaskGroup {
   readonly signal: AbortSignal;
-  /**
-   * Start a child. Its result is returned too (awaiting it is optional: a
-   * failure is reported by the group, never as an unhandled rejection).
-   */
-  spawn<T>(fn: (context: SpawnContext) => T | PromiseLike<T>): Promise<T>;
+  /** Start a child: it gets `{ signal }`, and the group's scope is ambient inside it. */
+  spawn<T>(fn: (context: SpawnContext) => T | PromiseLike<T>): Child<T>;
 }
 
 export interface GroupOptions {
@@ -104,12 +110,12 @@ export function group<T>(body: (g: TaskGroup) => T | PromiseLike<T>, options?: G
 
     const g: TaskGroup = {
       signal: scope.signal,
-      spawn<R>(fn: (context: SpawnContext) => R | PromiseLike<R>): Promise<R> {
+      spawn<R>(fn: (context: SpawnContext) => R | PromiseLike<R>): Child<R> {
         if (closed) throw new Error('group(): spawn() after the group finished; spawn from inside the group');
         if (typeof fn !== 'function') throw new InvalidOptionError('fn', 'group(): spawn() takes a function');
-        const p = start(fn, { signal: scope.signal });
-        p.catch(noop); // reported by the group
-        return p;
+        const result = start(fn, { signal: scope.signal });
+        result.catch(noop); // reported by the group
+        return { result };
       },
     };
     start(body as (context: SpawnContext) => T | PromiseLike<T>, g, (value) => (result = value)).catch(noop);

@@ -32,7 +32,7 @@ test('group: resolves with the body result when every child succeeds', async () 
   const out = await group(async (g) => {
     const a = g.spawn(async () => 1);
     const b = g.spawn(() => 2);
-    return (await a) + (await b);
+    return (await a.result) + (await b.result);
   });
   assert.equal(out, 3);
 });
