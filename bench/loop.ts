@@ -14,8 +14,14 @@ import { printTable, printTarget } from './lib/report.js';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 
-async function many(n: number, concurrency: number, task: () => Promise<unknown>) {
+async function many(
+  n: number,
+  concurrency: number,
+  task: () => Promise<unknown>,
+  extra: Record<string, () => Promise<unknown>> = {},
+) {
   const contenders = {
+    ...extra,
     'boundwise loop()': async () => {
       await using pool = loop({ concurrency });
       const all = new Array<Promise<unknown>>(n);
@@ -45,16 +51,24 @@ const N_A = 200_000;
 const a = await many(N_A, 64, () => Promise.resolve(1));
 const rowsA = Object.entries(a).map(([name, s]) => ({ name, value: (N_A / s.ms) * 1000, unit: 'tasks/s' }));
 printTable(`(a) ${N_A.toLocaleString('en')} already-resolved tasks, concurrency 64`, rowsA, 'p-limit', true);
-const loopA = rowsA[0]!.value / rowsA.find((r) => r.name === 'p-limit')!.value;
+const loopA = rowsA.find((r) => r.name === 'boundwise loop()')!.value / rowsA.find((r) => r.name === 'p-limit')!.value;
 printTarget('≥ 2× p-limit', loopA, 2);
 
 // (b) many waits: with 1,000 slots, 10,000 × 10 ms ideally takes 10 rounds = 100 ms.
 const N_B = 10_000;
 const IDEAL = 100;
 const sleep = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
-const b = await many(N_B, 1_000, sleep);
+const b = await many(N_B, 1_000, sleep, {
+  // What the platform allows: 1,000 chains of 10 sleeps each, no limiter at all.
+  'floor: 1,000 raw chains': () =>
+    Promise.all(
+      Array.from({ length: 1_000 }, async () => {
+        for (let i = 0; i < N_B / 1_000; i++) await sleep();
+      }),
+    ),
+});
 const rowsB = Object.entries(b).map(([name, s]) => ({ name, value: s.ms, unit: 'ms' }));
 printTable(`(b) ${N_B.toLocaleString('en')} tasks sleeping 10 ms, concurrency 1,000 (ideal ${IDEAL} ms)`, rowsB, 'p-limit', false);
 const loopB = b['boundwise loop()']!.ms;
-console.log(`  boundwise total / ideal: ${(loopB / IDEAL).toFixed(3)}`);
+console.log(`  boundwise total / ideal: ${(loopB / IDEAL).toFixed(3)}; / raw floor: ${(loopB / b['floor: 1,000 raw chains']!.ms).toFixed(3)}`);
 printTarget('within 10 % of ideal (total/ideal ≤ 1.10)', loopB / IDEAL, 1.1, false);
