@@ -1,5 +1,6 @@
 import type { CAC } from 'cac';
 import { register as classify } from './classify.js';
+import { register as watch } from './watch.js';
 
 /** Every CLI command registers itself here; one import per command file. */
-export const commands: Array<(cli: CAC) => void> = [classify];
+export const commands: Array<(cli: CAC) => void> = [classify, watch];
