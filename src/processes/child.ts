@@ -2,6 +2,7 @@
 // shared runner, and leave as soon as the parent is gone.
 import { createRunner } from '../pool/runner.js';
 import type { FromWorker, ToWorker } from '../pool/protocol.js';
+import { watchParent } from './watchdog.js';
 
 const send = process.send?.bind(process) as ((message: FromWorker) => boolean) | undefined;
 if (!send) throw new Error('boundwise: processes/child.js must be started by processes(), with an IPC channel');
@@ -16,3 +17,5 @@ process.on('message', (message: ToWorker) => handle(message));
 // Ready before any task is read: written to the pipe now, so even a child that
 // dies on its first task has said it started (its crash is the task's, not a start failure).
 send({ t: 'ready' });
+// …and when the parent dies while this child is stuck in synchronous work (see watchdog.ts).
+watchParent();

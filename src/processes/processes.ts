@@ -30,7 +30,10 @@ export interface ProcessesOptions {
   maxMemoryMb?: number;
   /** Environment of the children; default: the parent's. */
   env?: Record<string, string | undefined>;
-  /** Node flags of the children; default: the parent's (so `--import tsx` is inherited). */
+  /**
+   * Node flags of the children; default: the parent's. Given flags replace the parent's,
+   * except its module hooks (`--import tsx`, `--require`, `--loader`), which are kept.
+   */
   execArgv?: string[];
   /** Working directory of the children; default: the parent's. */
   cwd?: string;

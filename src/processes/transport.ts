@@ -18,7 +18,9 @@
  * the fallback.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import type { ExitInfo, Transport, WorkerChannel, WorkerEvents } from '../pool/channel.js';
 import type { ToWorker } from '../pool/protocol.js';
@@ -53,7 +55,7 @@ export class ProcessTransport implements Transport {
     const child = fork(entry, [], {
       serialization: 'advanced',
       stdio: ['ignore', o.stdio === 'pipe' ? 'pipe' : 'inherit', 'pipe', 'ipc'],
-      execArgv: o.execArgv ?? process.execArgv,
+      execArgv: childExecArgv(o.execArgv, o.cwd),
       ...(o.env && { env: o.env }),
       ...(o.cwd !== undefined && { cwd: o.cwd }),
     });
@@ -127,6 +129,50 @@ export class ProcessTransport implements Transport {
       memoryMb: () => rssMb(child.pid),
     };
   }
+}
+
+/**
+ * The children's flags: the parent's (or the user's, keeping the parent's module
+ * hooks). With another cwd, a hook given as a bare or relative specifier
+ * (`--import tsx`) would be looked up from that directory and not be found, so
+ * it is resolved here, from the parent's side, first.
+ */
+export function childExecArgv(user: string[] | undefined, cwd: string | undefined): string[] {
+  const argv = user ? [...moduleHooks(process.execArgv), ...user] : [...process.execArgv];
+  if (cwd === undefined) return argv;
+  return argv.map((arg, k) => (k > 0 && HOOK_FLAGS.includes(argv[k - 1] as string) ? absoluteHook(argv[k - 1] as string, arg) : arg));
+}
+
+const HOOK_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
+
+function absoluteHook(flag: string, specifier: string): string {
+  try {
+    if (specifier.startsWith('.')) {
+      const path = resolvePath(process.cwd(), specifier);
+      return flag === '--require' || flag === '-r' ? path : pathToFileURL(path).href;
+    }
+    if (/^(\/|file:|data:|node:)/.test(specifier)) return specifier;
+    if (flag === '--require' || flag === '-r') return createRequire(resolvePath(process.cwd(), 'noop.js')).resolve(specifier);
+    return import.meta.resolve(specifier);
+  } catch {
+    return specifier; // let the child report it
+  }
+}
+
+/**
+ * The parent's module hooks (`--import tsx`, `--require …`, `--loader …`): kept
+ * when the user gives execArgv, because without them neither the child entry
+ * (when running from source) nor TypeScript task modules would load.
+ */
+export function moduleHooks(execArgv: readonly string[]): string[] {
+  const hooks: string[] = [];
+  const withValue = HOOK_FLAGS;
+  for (let k = 0; k < execArgv.length; k++) {
+    const arg = execArgv[k] as string;
+    if (withValue.includes(arg) && k + 1 < execArgv.length) hooks.push(arg, execArgv[++k] as string);
+    else if (withValue.some((flag) => arg.startsWith(`${flag}=`))) hooks.push(arg);
+  }
+  return hooks;
 }
 
 /** stdio 'pipe': copy each line of a child's stdout to ours, prefixed. */
