@@ -23,7 +23,10 @@ export class SampleRing {
   constructor(capacity = 4096) {
     this.buf = new Float64Array(capacity);
   }
+  /** Other rings that receive every sample too (auto() collects its executors' samples this way). */
+  readonly mirrors: SampleRing[] = [];
   add(value: number): void {
+    for (const m of this.mirrors) m.add(value);
     this.buf[this.next] = value;
     this.next = (this.next + 1) % this.buf.length;
     if (this.size < this.buf.length) this.size++;

@@ -4,11 +4,11 @@
  * and boundary is tested without spawning anything.
  *
  *   pinned ─────────────────────────────▶ the pin
+ *   crashed its worker / out of memory ─▶ processes (isolation), even while still probing
  *   unknown (fewer than probeRuns) ─────▶ threads (probe: own CPU clock and event loop; safe if it blocks)
- *   crashed its worker / out of memory ─▶ processes (isolation)
+ *   shorter than a dispatch ────────────▶ loop   (inline: dispatch would cost more than the work)
  *   waiting, event loop idle ───────────▶ loop   (async waiting)
  *   waiting, event loop busy ───────────▶ threads, sized cores × (1 + wait/compute) (blocking waits)
- *   calculating, shorter than dispatch ─▶ loop   (inline: dispatch would cost more than the work)
  *   calculating ────────────────────────▶ threads
  */
 import { cpuShare, type Model, type TaskProfile } from './profile.js';
@@ -66,6 +66,15 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
   if (env.pin) {
     return { model: env.pin, behaviour: 'pinned', reason: `${env.pin} — pinned by the user`, profile };
   }
+  if (profile.crashes > 0) {
+    const what = profile.ooms > 0 ? `ran out of memory ${profile.ooms} time${profile.ooms === 1 ? '' : 's'}` : `crashed its worker ${profile.crashes} time${profile.crashes === 1 ? '' : 's'}`;
+    return {
+      model: 'processes',
+      behaviour: 'crashing',
+      reason: `processes — ${what} in ${profile.runs} run${profile.runs === 1 ? '' : 's'}: isolated in child processes so a crash cannot take threads or the service with it`,
+      profile,
+    };
+  }
   if (profile.samples < env.probeRuns) {
     return {
       model: 'threads',
@@ -74,12 +83,13 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
       profile,
     };
   }
-  if (profile.crashes > 0) {
-    const what = profile.ooms > 0 ? `ran out of memory ${profile.ooms} time${profile.ooms === 1 ? '' : 's'}` : `crashed its worker ${profile.crashes} time${profile.crashes === 1 ? '' : 's'}`;
+  // Shorter than a dispatch: inline wins whether it calculates or waits (and at this
+  // scale the CPU clock is too coarse to tell the two apart anyway).
+  if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) {
     return {
-      model: 'processes',
-      behaviour: 'crashing',
-      reason: `processes — ${what} in ${profile.runs} runs: isolated in child processes so a crash cannot take threads or the service with it`,
+      model: 'loop',
+      behaviour: 'tiny',
+      reason: `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`,
       profile,
     };
   }
@@ -99,14 +109,6 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
       behaviour: 'waiting-blocking',
       reason: `threads — blocks: waits ${pct(1 - share)} of its ${ms(profile.wallMs)} while its event loop is busy ${pct(profile.elu)} (synchronous waiting); on the event loop it would freeze everything, so it runs on ${n} threads (cores × (1 + wait/compute))`,
       threads: n,
-      profile,
-    };
-  }
-  if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) {
-    return {
-      model: 'loop',
-      behaviour: 'tiny',
-      reason: `loop — calculates ${pct(share)} of only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`,
       profile,
     };
   }

@@ -1,14 +1,20 @@
 /**
  * A smoothed profile per task: what auto() knows about how a task behaves.
- * Exponentially weighted (recent runs weigh more, `alpha`), so a task whose
- * behaviour changes is re-routed after a few runs rather than never.
+ * Figures are medians of the most recent WINDOW measurements: recent runs are
+ * all that count, so a task whose behaviour changes is re-routed after a few
+ * runs, and one odd run (a cold JIT, a GC pause, a busy moment) moves nothing.
  */
+
+/** Measurements a profile keeps. */
+export const WINDOW = 8;
 
 export type Model = 'loop' | 'threads' | 'processes';
 
 export interface TaskProfile {
   /** Runs measured (on a worker with its own clocks, or inline on the loop). */
   readonly samples: number;
+  /** The latest measurements, oldest first (at most WINDOW). */
+  readonly recent: readonly Sample[];
   /** Smoothed wall time per run, ms. */
   readonly wallMs: number;
   /** Smoothed CPU time per run, ms (of the thread or process that ran it). */
@@ -33,6 +39,7 @@ export interface Sample {
 
 export const NEW_PROFILE: TaskProfile = Object.freeze({
   samples: 0,
+  recent: Object.freeze([]),
   wallMs: 0,
   cpuMs: 0,
   elu: 0,
@@ -43,17 +50,23 @@ export const NEW_PROFILE: TaskProfile = Object.freeze({
   overheadMs: Object.freeze({}),
 });
 
-const ewma = (old: number, value: number, alpha: number, first: boolean) => (first ? value : old + alpha * (value - old));
+function median(values: number[]): number {
+  const sorted = values.sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
 
 /** A new profile with one more measurement folded in (pure). */
-export function addSample(p: TaskProfile, s: Sample, alpha = 0.3): TaskProfile {
-  const first = p.samples === 0;
+export function addSample(p: TaskProfile, s: Sample): TaskProfile {
+  const sample = { wallMs: s.wallMs, cpuMs: Math.min(s.cpuMs, s.wallMs), elu: s.elu };
+  const recent = [...p.recent.slice(-(WINDOW - 1)), sample];
   return {
     ...p,
     samples: p.samples + 1,
-    wallMs: ewma(p.wallMs, s.wallMs, alpha, first),
-    cpuMs: ewma(p.cpuMs, Math.min(s.cpuMs, s.wallMs), alpha, first),
-    elu: ewma(p.elu, s.elu, alpha, first),
+    recent,
+    wallMs: median(recent.map((r) => r.wallMs)),
+    cpuMs: median(recent.map((r) => r.cpuMs)),
+    elu: median(recent.map((r) => r.elu)),
   };
 }
 

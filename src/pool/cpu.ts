@@ -1,33 +1,39 @@
 /**
- * CPU time of the calling thread, in ms. Node ≥ 23.9 has process.threadCpuUsage();
- * on older Node, Linux exposes the calling thread's on-CPU nanoseconds in
- * /proc/thread-self/schedstat. process.cpuUsage() (the whole process) is the last
- * resort: right for child processes, an over-estimate for threads.
+ * CPU time of the calling thread, and how long it waited for a CPU, in ms.
+ *
+ * On Linux, /proc/thread-self/schedstat gives both for the calling thread: time
+ * on a CPU and time runnable but waiting on the run queue (nanoseconds). The
+ * second lets auto() tell "calculating, but the machine is busy" from
+ * "waiting": a spinning thread that is preempted waits on the run queue, a
+ * sleeping one does not. Elsewhere: process.threadCpuUsage() (Node ≥ 23.9),
+ * else process.cpuUsage() (right for child processes, high for threads), and no
+ * run-queue figure.
  */
 import { readFileSync } from 'node:fs';
 
-type Reader = () => number;
+export interface ThreadTimes {
+  cpu: number;
+  runQueue: number;
+}
+
+type Reader = () => ThreadTimes;
 
 function pick(): Reader {
-  const p = process as unknown as { threadCpuUsage?: () => { user: number; system: number } };
-  if (typeof p.threadCpuUsage === 'function') {
-    return () => {
-      const u = p.threadCpuUsage!();
-      return (u.user + u.system) / 1000;
-    };
-  }
   try {
     readFileSync('/proc/thread-self/schedstat', 'latin1');
     return () => {
-      const text = readFileSync('/proc/thread-self/schedstat', 'latin1');
-      return Number(text.slice(0, text.indexOf(' '))) / 1e6;
+      const [onCpu = '0', waiting = '0'] = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
+      return { cpu: Number(onCpu) / 1e6, runQueue: Number(waiting) / 1e6 };
     };
   } catch {
-    return () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    };
+    // not Linux, or no schedstat
   }
+  const p = process as unknown as { threadCpuUsage?: () => { user: number; system: number } };
+  const usage = typeof p.threadCpuUsage === 'function' ? () => p.threadCpuUsage!() : () => process.cpuUsage();
+  return () => {
+    const u = usage();
+    return { cpu: (u.user + u.system) / 1000, runQueue: 0 };
+  };
 }
 
-export const threadCpuMs: Reader = pick();
+export const threadTimes: Reader = pick();

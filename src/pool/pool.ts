@@ -53,7 +53,11 @@ export interface PoolConfig {
 
 /** Internal extras to `run`: `auto()` asks workers for a profile of each task. */
 export interface SubmitExtras {
-  onProfile?: (profile: TaskProfile, worker: string) => void;
+  /**
+   * `runMs`: what the parent saw, from dispatch to the answer; minus `profile.wall` it is the
+   * dispatch cost. `cold`: the worker's first task (its start-up and module loading are in runMs).
+   */
+  onProfile?: (profile: TaskProfile, runMs: number, cold: boolean) => void;
 }
 
 let jobIds = 0;
@@ -175,6 +179,12 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
         this.settle(job, false, new QueueFullError(owner.replace('()', ''), this.config.maxQueue));
       }
     });
+  }
+
+  /** Raise (or lower) the most workers at once; used by auto() to size a blocking-wait pool from measurements. */
+  resize(max: number): void {
+    this.config.max = Math.max(1, Math.max(this.config.min, Math.floor(max)));
+    this.pump();
   }
 
   stats(): S {
@@ -344,7 +354,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
     slot.job = undefined;
     job.slot = undefined;
     this.running--;
-    slot.tasks++;
+    const cold = slot.tasks++ === 0;
     const ms = performance.now() - job.startedAt;
     this.counters.runTime.add(ms);
     this.counters.busyMs += ms;
@@ -352,7 +362,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       clearTimeout(slot.graceTimer);
       slot.graceTimer = undefined;
     }
-    if (msg.p && job.onProfile) job.onProfile(msg.p, slot.channel.label);
+    if (msg.p && job.onProfile) job.onProfile(msg.p, ms, cold);
     if (!job.settled) {
       if (msg.t === 'ok') {
         this.counters.completed++;

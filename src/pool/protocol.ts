@@ -11,6 +11,8 @@ export interface TaskProfile {
   wall: number;
   /** CPU time of the worker thread (or process), ms. */
   cpu: number;
+  /** Time it was ready to run but waited for a CPU (the machine was busy), ms; 0 where unknown. */
+  runQueue: number;
   /** Event-loop utilization of the worker during the task, 0..1. */
   elu: number;
 }

@@ -15,7 +15,7 @@ import { serializeError, deserializeError, type SerializedError } from '../remot
 import { findUncloneable } from '../clone.js';
 import { TaskOutputError, TaskNotFoundError } from '../errors.js';
 import { unwrapTransfer } from './transfer.js';
-import { threadCpuMs } from './cpu.js';
+import { threadTimes, type ThreadTimes } from './cpu.js';
 import type { ToWorker, FromWorker, ChunkOutcome, TaskProfile } from './protocol.js';
 
 export interface Port {
@@ -57,12 +57,22 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
     return fn;
   }
 
-  function profileStart(): [number, number, ReturnType<typeof performance.eventLoopUtilization>] {
-    return [performance.now(), threadCpuMs(), performance.eventLoopUtilization()];
+  // The clock readings are ordered so that reading /proc is not part of the measured wall time.
+  function profileStart(): [number, ThreadTimes, ReturnType<typeof performance.eventLoopUtilization>] {
+    const times = threadTimes();
+    const elu = performance.eventLoopUtilization();
+    return [performance.now(), times, elu];
   }
   function profileEnd(start: ReturnType<typeof profileStart>): TaskProfile {
+    const wall = performance.now() - start[0];
     const elu = performance.eventLoopUtilization(start[2]);
-    return { wall: performance.now() - start[0], cpu: threadCpuMs() - start[1], elu: elu.utilization };
+    const times = threadTimes();
+    return {
+      wall,
+      cpu: times.cpu - start[1].cpu,
+      runQueue: times.runQueue - start[1].runQueue,
+      elu: elu.utilization,
+    };
   }
 
   function sendOk(id: number, task: string, result: unknown, p?: TaskProfile): void {
@@ -87,10 +97,12 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
   async function runOne(msg: Extract<ToWorker, { t: 'run' }>, fn: TaskFunction | undefined): Promise<void> {
     const ctx = new Context();
     running.set(msg.id, ctx);
-    const start = msg.p ? profileStart() : undefined;
+    let start: ReturnType<typeof profileStart> | undefined;
     try {
       if (!fn) fn = await loadOrReport(msg.id, msg.m, msg.n);
       if (!fn) return;
+      // Measured from here: loading the module is not the task's own behaviour.
+      if (msg.p) start = profileStart();
       let result = fn(msg.i, ctx);
       if (isThenable(result)) result = await result;
       sendOk(msg.id, `${msg.m}#${msg.n}`, result, start && profileEnd(start));
@@ -112,10 +124,13 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
   }
 
   async function runChunk(msg: Extract<ToWorker, { t: 'chunk' }>): Promise<void> {
-    const fn = fns.get(`${msg.m}#${msg.n}`) ?? (await loadOrReport(msg.id, msg.m, msg.n));
-    if (!fn) return;
     const ctx = new Context();
     running.set(msg.id, ctx);
+    const fn = fns.get(`${msg.m}#${msg.n}`) ?? (await loadOrReport(msg.id, msg.m, msg.n));
+    if (!fn) {
+      running.delete(msg.id);
+      return;
+    }
     const start = msg.p ? profileStart() : undefined;
     const outcomes: ChunkOutcome[] = new Array(msg.i.length);
     for (let k = 0; k < msg.i.length; k++) {

@@ -26,7 +26,8 @@ function tsxApi(preload: string): string | undefined {
   if (at >= 0) return `${preload.slice(0, at)}/node_modules/tsx/dist/esm/api/index.mjs`;
   if (preload === 'tsx' || preload.startsWith('tsx/')) {
     try {
-      return pathToFileURL(createRequire(`${process.cwd()}/`).resolve('tsx/esm/api')).href;
+      const pkg = createRequire(`${process.cwd()}/`).resolve('tsx/package.json');
+      return pathToFileURL(`${pkg.slice(0, -'package.json'.length)}dist/esm/api/index.mjs`).href;
     } catch {
       return undefined;
     }

@@ -1,0 +1,327 @@
+/**
+ * `auto()`: measures each task, routes it to the model that fits, and says why.
+ *
+ *   run(t.x) ─▶ profile(t.x) ─▶ decide() ─┬─▶ loop        (inline: async waits, tiny CPU)
+ *                 ▲                        ├─▶ threads     (CPU; probes of unknown tasks)
+ *                 │                        ├─▶ blocking    (threads sized for synchronous waits)
+ *                 │                        └─▶ processes   (tasks that crash or run out of memory)
+ *                 └── samples: worker-side wall/CPU/ELU of profiled runs; sync time of inline runs; crashes
+ *
+ * An unknown task is probed on a thread: it has its own CPU clock and event loop,
+ * and it is safe if the task blocks. While a task's probes are in flight, its
+ * other submissions wait for them rather than all becoming probes.
+ * Tasks on the loop are re-sampled on a thread now and then, so a task whose
+ * behaviour changes is re-routed.
+ */
+import { availableParallelism } from 'node:os';
+import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
+import { loop, type LoopExecutor, type LoopOptions } from '../loop/index.js';
+import { threads, type ThreadPool, type ThreadsOptions } from '../threads/index.js';
+import { processes, type ProcessPool, type ProcessesOptions } from '../processes/index.js';
+import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef } from '../task.js';
+import { abortError, ExecutorClosedError, InvalidOptionError, WorkerCrashedError } from '../errors.js';
+import { intOption, knownOptions, objectOption } from '../options.js';
+import { Counters, type Percentiles } from '../stats.js';
+import type { Counters as CountersType } from '../stats.js';
+import { addCrash, addOverhead, addRun, addSample, NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
+import { decide, DEFAULT_ENV, type Decision, type PolicyEnv } from './policy.js';
+
+export interface AutoOptions {
+  /** Always run these tasks on this model: `{ [t.resize]: 'processes' }` (keys are `String(taskRef)`). */
+  pin?: Record<string, Model>;
+  /** Runs measured on a thread before routing a new task. Default 2. */
+  probeRuns?: number;
+  /** Options of the executors auto() drives. */
+  loop?: LoopOptions;
+  threads?: ThreadsOptions;
+  processes?: ProcessesOptions;
+  /** Upper bound of the pool for blocking waits (sized from measurements). Default 64. */
+  maxBlockingThreads?: number;
+}
+
+export interface AutoTaskReport {
+  model: Model;
+  reason: string;
+  profile: TaskProfile;
+}
+
+export interface AutoStats extends ExecutorStats {
+  /** Per task (by label): the current decision, its reason and the profile behind it. */
+  readonly tasks: Readonly<Record<string, AutoTaskReport>>;
+  /** Runs each model received, all tasks together. */
+  readonly runsByModel: Readonly<Record<Model, number>>;
+}
+
+const KNOWN = ['pin', 'probeRuns', 'loop', 'threads', 'processes', 'maxBlockingThreads'] as const;
+const MODELS: readonly Model[] = ['loop', 'threads', 'processes'];
+/** One dispatch-cost sample counts at most this much (a busy moment is not the typical cost). */
+const MAX_OVERHEAD_SAMPLE_MS = 2;
+/** Runs of an unknown task sent to threads at once before further calls wait for the measurements. */
+const PROBE_FLOOD = 64;
+/** Profile every run until this many samples, then one run in PROFILE_EVERY. */
+const DENSE_SAMPLES = 8;
+const PROFILE_EVERY = 8;
+/** A task on the loop goes to a thread for a fresh sample once in this many runs. */
+const RESAMPLE_EVERY = 64;
+/** An inline run whose synchronous part takes longer than this blocks the loop: re-route it. */
+const BLOCKING_SLICE_MS = 10;
+
+interface TaskState {
+  ref: TaskRef;
+  profile: TaskProfile;
+  fn: TaskFunction | undefined;
+  probesInFlight: number;
+  probeWaiters: Array<{ priority: number; resolve: () => void }>;
+}
+
+export class AutoExecutor extends BaseExecutor<AutoStats> {
+  readonly kind = 'auto' as const;
+  private readonly states = new Map<string, TaskState>();
+  private readonly counters = new Counters();
+  private readonly loopEx: LoopExecutor;
+  private readonly cpu: ThreadPool;
+  private readonly blocking: ThreadPool;
+  private readonly procs: ProcessPool;
+  private closed: Promise<void> | undefined;
+  private cancelled: unknown;
+  private gateIdle: Array<() => void> = [];
+  private readonly env: Omit<PolicyEnv, 'pin'>;
+  private threadOverheadMs = DEFAULT_ENV.threadOverheadMs;
+  private waitingForProbes = 0;
+
+  constructor(private readonly options: AutoOptions & { pin: Record<string, Model> }) {
+    super();
+    // Created up front so their options are checked now; none starts a worker before it has work.
+    this.loopEx = this.watch(loop(options.loop));
+    this.cpu = this.watch(threads(options.threads));
+    this.blocking = this.watch(threads({ ...options.threads, min: 0 }));
+    this.procs = this.watch(processes(options.processes));
+    this.env = {
+      ...DEFAULT_ENV,
+      cores: availableParallelism(),
+      probeRuns: options.probeRuns ?? DEFAULT_ENV.probeRuns,
+      maxBlockingThreads: options.maxBlockingThreads ?? DEFAULT_ENV.maxBlockingThreads,
+    };
+  }
+
+  protected defaultMapConcurrency(): number {
+    return Math.max(this.env.cores * 2, 16);
+  }
+
+  /** The decision auto() would make for this task now, with its reason and profile. */
+  explain(task: TaskRef): Decision {
+    const state = this.states.get(task.id);
+    return this.decision(task, state?.profile ?? NEW_PROFILE);
+  }
+
+  run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
+    if (options !== undefined) {
+      try {
+        checkRunOptions('auto().run()', options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (this.closed) return Promise.reject(new ExecutorClosedError('auto'));
+    // A closure can only run where it was made.
+    if (!isTaskRef(task)) return this.loopEx.run(task, input as I, options);
+    return this.route(this.state(task), input, options) as Promise<O>;
+  }
+
+  stats(): AutoStats {
+    const subs = this.subs().map((e) => e.stats());
+    const sum = (k: 'submitted' | 'completed' | 'failed' | 'cancelled' | 'crashed' | 'queued' | 'running' | 'workers') =>
+      subs.reduce((n, s) => n + s[k], 0);
+    const tasks: Record<string, AutoTaskReport> = {};
+    const runsByModel: Record<Model, number> = { loop: 0, threads: 0, processes: 0 };
+    for (const state of this.states.values()) {
+      const d = this.decision(state.ref, state.profile);
+      tasks[taskLabel(state.ref)] = { model: d.model, reason: d.reason, profile: state.profile };
+      for (const m of MODELS) runsByModel[m] += state.profile.runsByModel[m];
+    }
+    const c = this.counters;
+    return Object.freeze({
+      kind: 'auto' as const,
+      submitted: sum('submitted'),
+      completed: sum('completed'),
+      failed: sum('failed'),
+      cancelled: sum('cancelled'),
+      crashed: sum('crashed'),
+      queued: sum('queued') + this.waitingForProbes,
+      running: sum('running'),
+      workers: sum('workers'),
+      utilization: Math.max(0, ...subs.map((s) => s.utilization)),
+      runTime: c.runTime.percentiles() as Percentiles,
+      waitTime: c.waitTime.percentiles() as Percentiles,
+      uptime: performance.now() - c.startedAt,
+      tasks: Object.freeze(tasks),
+      runsByModel: Object.freeze(runsByModel),
+    });
+  }
+
+  close(options?: CloseOptions): Promise<void> {
+    try {
+      checkCloseOptions('auto().close()', options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (options?.cancel) {
+      this.cancelled = abortError('auto() was closed with cancel: true');
+      this.releaseAllWaiters();
+      if (this.closed) for (const e of this.subs()) void e.close(options);
+    }
+    this.closed ??= this.shutdown(options);
+    return this.closed;
+  }
+
+  /** Calls waiting for a probe were accepted: let them reach their executor before it closes. */
+  private async shutdown(options: CloseOptions | undefined): Promise<void> {
+    while (this.waitingForProbes > 0) await new Promise<void>((resolve) => this.gateIdle.push(resolve));
+    await Promise.all(this.subs().map((e) => e.close(options)));
+  }
+
+  private releaseAllWaiters(): void {
+    for (const s of this.states.values()) {
+      const waiters = s.probeWaiters;
+      s.probeWaiters = [];
+      for (const w of waiters) w.resolve();
+    }
+  }
+
+  // ---- routing -----------------------------------------------------------------
+
+  private state(ref: TaskRef): TaskState {
+    let s = this.states.get(ref.id);
+    if (!s) {
+      s = { ref, profile: NEW_PROFILE, fn: undefined, probesInFlight: 0, probeWaiters: [] };
+      this.states.set(ref.id, s);
+    }
+    return s;
+  }
+
+  private decision(ref: TaskRef, profile: TaskProfile): Decision {
+    const pin = this.options.pin[ref.id];
+    return decide(profile, { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }) });
+  }
+
+  private async route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    let d = this.decision(s.ref, s.profile);
+    // An unknown task goes to a thread until it is measured; past PROBE_FLOOD such runs
+    // in flight, further calls wait for the measurements (a flood of tiny tasks must
+    // not all be shipped to threads first). They resume in priority order.
+    while (d.behaviour === 'unknown' && s.probesInFlight >= PROBE_FLOOD) {
+      this.waitingForProbes++;
+      const priority = options?.priority ?? 0;
+      await new Promise<void>((resolve) => {
+        const at = s.probeWaiters.findIndex((w) => w.priority < priority);
+        s.probeWaiters.splice(at < 0 ? s.probeWaiters.length : at, 0, { priority, resolve });
+      });
+      this.waitingForProbes--;
+      if (this.waitingForProbes === 0) for (const idle of this.gateIdle.splice(0)) idle();
+      if (this.cancelled) throw this.cancelled;
+      d = this.decision(s.ref, s.profile);
+    }
+    const probe = d.behaviour === 'unknown';
+    // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
+    const resample = d.model === 'loop' && d.behaviour !== 'pinned' && s.profile.runs % RESAMPLE_EVERY === RESAMPLE_EVERY - 1;
+    const model: Model = resample ? 'threads' : d.model;
+    s.profile = addRun(s.profile, model);
+    if (probe) s.probesInFlight++;
+    try {
+      if (model === 'loop') return await this.inline(s, input, options);
+      if (model === 'processes') return await this.onWorker(this.procs, s, input, options, this.shouldProfile(s));
+      const pool = d.behaviour === 'waiting-blocking' ? this.blockingPool(d.threads ?? this.env.cores) : this.cpu;
+      return await this.onWorker(pool, s, input, options, probe || resample || this.shouldProfile(s));
+    } finally {
+      if (probe) {
+        s.probesInFlight--;
+        const waiters = s.probeWaiters;
+        s.probeWaiters = [];
+        for (const w of waiters) w.resolve();
+      }
+    }
+  }
+
+  private shouldProfile(s: TaskState): boolean {
+    return s.profile.samples < DENSE_SAMPLES || s.profile.runs % PROFILE_EVERY === 0;
+  }
+
+  private async onWorker(
+    pool: ThreadPool | ProcessPool, s: TaskState, input: unknown, options: RunOptions | undefined, profile: boolean): Promise<unknown> {
+    const model: Model = pool.kind === 'processes' ? 'processes' : 'threads';
+    try {
+      return await pool.submit(s.ref, input, false, options, {
+        ...(profile && {
+          onProfile: (p, runMs, cold) => {
+            // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
+            s.profile = addSample(s.profile, { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu });
+            // A worker's first task pays its start-up: that is not the cost of dispatch.
+            if (cold) return;
+            const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));
+            s.profile = addOverhead(s.profile, model, overhead);
+            if (model === 'threads') this.threadOverheadMs += 0.1 * (overhead - this.threadOverheadMs);
+          },
+        }),
+      });
+    } catch (error) {
+      if (error instanceof WorkerCrashedError) s.profile = addCrash(s.profile, error.reason === 'out-of-memory');
+      throw error;
+    }
+  }
+
+  /** Run on this thread's event loop, timing the synchronous part: a long one means the task blocks. */
+  private inline(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    const body = (value: unknown, ctx: TaskContext): unknown => {
+      const fn = s.fn;
+      if (!fn) return this.load(s).then((f) => f(value, ctx));
+      const start = performance.now();
+      const result = fn(value, ctx);
+      const slice = performance.now() - start;
+      const sync = !(result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function');
+      if (sync || slice > BLOCKING_SLICE_MS) s.profile = addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 });
+      return result;
+    };
+    return this.loopEx.run(body, input, options);
+  }
+
+  private async load(s: TaskState): Promise<TaskFunction> {
+    s.fn ??= pickExport(await importModule(s.ref.module), s.ref.module, s.ref.name);
+    return s.fn;
+  }
+
+  /** The pool for blocking waits grows to the size the measurements ask for. */
+  private blockingPool(size: number): ThreadPool {
+    const floor = this.options.threads?.max ?? this.env.cores;
+    this.blocking.resize(Math.max(size, floor));
+    return this.blocking;
+  }
+
+  private subs(): Array<LoopExecutor | ThreadPool | ProcessPool> {
+    return [this.loopEx, this.cpu, this.blocking, this.procs];
+  }
+
+  /** Collect the executor's run and wait samples into auto's own percentiles. */
+  private watch<E extends LoopExecutor | ThreadPool | ProcessPool>(executor: E): E {
+    const counters = (executor as unknown as { counters: CountersType }).counters;
+    counters.runTime.mirrors.push(this.counters.runTime);
+    counters.waitTime.mirrors.push(this.counters.waitTime);
+    return executor;
+  }
+}
+
+export function auto(options: AutoOptions = {}): AutoExecutor {
+  const owner = 'auto()';
+  knownOptions(owner, options, KNOWN);
+  const pin = objectOption<Record<string, Model>>(owner, 'pin', options.pin) ?? {};
+  for (const [key, model] of Object.entries(pin)) {
+    if (!MODELS.includes(model)) {
+      throw new InvalidOptionError('pin', `${owner}: option "pin" maps ${key} to ${JSON.stringify(model)}; use one of ${MODELS.map((m) => `"${m}"`).join(', ')}`);
+    }
+  }
+  intOption(owner, 'probeRuns', options.probeRuns, 2, { min: 1, max: 1000 });
+  intOption(owner, 'maxBlockingThreads', options.maxBlockingThreads, 64, { min: 1, max: 1024 });
+  objectOption(owner, 'loop', options.loop);
+  objectOption(owner, 'threads', options.threads);
+  objectOption(owner, 'processes', options.processes);
+  return new AutoExecutor({ ...options, pin });
+}

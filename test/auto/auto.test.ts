@@ -1,0 +1,110 @@
+/**
+ * auto() with real executors: each kind of task ends up on the model that fits,
+ * the reason names the numbers, pins win, and a task whose behaviour changes
+ * is re-routed. Assertions are on decisions, never on timings.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { auto } from '../../src/auto/index.js';
+import { tasks } from '../../src/task.js';
+import { WorkerCrashedError } from '../../src/errors.js';
+
+const w = tasks<typeof import('../fixtures/auto/work.js')>(new URL('../fixtures/auto/work.ts', import.meta.url));
+
+async function runMany<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(await fn(i));
+  return out;
+}
+
+describe('auto(): routes each task to the model that fits', () => {
+  test('async waiting → loop', async () => {
+    await using pool = auto();
+    await runMany(4, () => pool.run(w.sleepy, 30));
+    const d = pool.explain(w.sleepy);
+    assert.equal(d.model, 'loop', d.reason);
+    assert.equal(d.behaviour, 'waiting-async');
+    assert.match(d.reason, /^loop — waits \d+ % of its/);
+  });
+
+  test('heavy CPU → threads', async () => {
+    await using pool = auto();
+    await runMany(3, () => pool.run(w.spin, 30));
+    const d = pool.explain(w.spin);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.equal(d.behaviour, 'calculating');
+    assert.match(d.reason, /^threads — calculates \d+ % of its \d+(\.\d)? ms; dispatch costs ~/);
+  });
+
+  test('tiny CPU → inline on the loop, and it stays there', async () => {
+    await using pool = auto();
+    await runMany(50, (i) => pool.run(w.tiny, i));
+    const d = pool.explain(w.tiny);
+    assert.equal(d.model, 'loop', d.reason);
+    assert.equal(d.behaviour, 'tiny');
+    const s = pool.stats();
+    const report = s.tasks['work.ts#tiny'];
+    assert.ok(report, 'stats() reports the task');
+    assert.ok(report.profile.runsByModel.loop >= 40, `most runs inline: ${JSON.stringify(report.profile.runsByModel)}`);
+  });
+
+  test('blocking waits → threads, pool sized from the measurements', async () => {
+    await using pool = auto();
+    await runMany(3, () => pool.run(w.blockingSleep, 40));
+    const d = pool.explain(w.blockingSleep);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.equal(d.behaviour, 'waiting-blocking');
+    assert.ok((d.threads ?? 0) > 2, `more threads than cores for waiting: ${d.threads}`);
+    // Many at once: they run on the blocking pool, which grows past the core count.
+    await Promise.all(Array.from({ length: 8 }, () => pool.run(w.blockingSleep, 40)));
+    assert.ok(pool.stats().workers > 2, `workers: ${pool.stats().workers}`);
+  });
+
+  test('a task that crashes its worker → processes; no other task fails', async () => {
+    await using pool = auto({ processes: { max: 2 } });
+    // A first wave finds out that it crashes; the second runs where that cannot hurt.
+    const first = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => pool.run(w.sometimesCrash, i)));
+    const second = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => pool.run(w.sometimesCrash, i + 5)));
+    const results = [...first, ...second];
+    results.forEach((r, i) => {
+      if (i % 5 === 4) {
+        assert.equal(r.status, 'rejected', `input ${i} crashes`);
+        assert.ok((r as PromiseRejectedResult).reason instanceof WorkerCrashedError);
+      } else {
+        assert.deepEqual(r, { status: 'fulfilled', value: i }, `input ${i} completes`);
+      }
+    });
+    const d = pool.explain(w.sometimesCrash);
+    assert.equal(d.model, 'processes', d.reason);
+    assert.match(d.reason, /crashed its worker/);
+    assert.ok(pool.stats().tasks['work.ts#sometimesCrash']!.profile.runsByModel.processes > 0);
+  });
+
+  test('a pin always wins', async () => {
+    await using pool = auto({ pin: { [String(w.tiny)]: 'processes' } });
+    await runMany(3, (i) => pool.run(w.tiny, i));
+    const d = pool.explain(w.tiny);
+    assert.equal(d.model, 'processes');
+    assert.equal(d.behaviour, 'pinned');
+    assert.equal(pool.stats().runsByModel.processes, 3);
+  });
+
+  test('a task whose behaviour changes is re-routed', async () => {
+    await using pool = auto();
+    await runMany(4, () => pool.run(w.chameleon, { mode: 'wait', ms: 20 }));
+    assert.equal(pool.explain(w.chameleon).model, 'loop');
+    // Now it calculates: on the loop its synchronous part blocks, which the profile sees.
+    await runMany(6, () => pool.run(w.chameleon, { mode: 'spin', ms: 30 }));
+    const d = pool.explain(w.chameleon);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.equal(d.behaviour, 'calculating');
+  });
+
+  test('an unknown task says it is being probed, and where', () => {
+    const pool = auto();
+    const d = pool.explain(w.spin);
+    assert.equal(d.model, 'threads');
+    assert.match(d.reason, /probing \(0 of 2 runs measured\)/);
+    return pool.close();
+  });
+});

@@ -1,0 +1,24 @@
+import { auto } from '../../../src/auto/index.js';
+import type { ContractFactory } from '../spec.js';
+
+export const name: ContractFactory['name'] = 'auto';
+export const create: ContractFactory['create'] = ({ slots, maxQueue }) => {
+  const q = maxQueue !== undefined ? { maxQueue } : {};
+  return auto({
+    loop: { concurrency: slots, ...q },
+    threads: { max: slots, cancelGrace: 200, ...q },
+    processes: { max: slots, cancelGrace: 200, ...q },
+  });
+};
+export const createRaw: ContractFactory['createRaw'] = (options) => auto(options as Parameters<typeof auto>[0]);
+// Unknown tasks are probed on threads, so inputs cross a boundary and runaway CPU can be stopped.
+export const remote = true;
+export const stopsRunaway = true;
+export const badOptions: ContractFactory['badOptions'] = [
+  { options: { pin: 'threads' }, option: 'pin', error: 'InvalidOptionError' },
+  { options: { pin: { 'file:///x.js#y': 'gpu' } }, option: 'pin', error: 'InvalidOptionError' },
+  { options: { probeRuns: 0 }, option: 'probeRuns', error: 'OptionRangeError' },
+  { options: { threads: { max: 0 } }, option: 'max', error: 'OptionRangeError' },
+  { options: { loop: { concurrency: -1 } }, option: 'concurrency', error: 'OptionRangeError' },
+  { options: { procesess: {} }, option: 'procesess', error: 'InvalidOptionError' },
+];
