@@ -7,4 +7,5 @@ export { transfer } from './pool/transfer.js';
 export { threads, ThreadPool, type ThreadsOptions, type ThreadsStats } from './threads/index.js';
 export { processes, ProcessPool, type ProcessesOptions } from './processes/index.js';
 export { loop, LoopExecutor, type LoopOptions, type LoopStats, type RateOptions, type Clock } from './loop/index.js';
+export { group, gather, settle, withTimeout, withDeadline, moveOnAfter, type TaskGroup, type Child, type GroupOptions, type SpawnContext, type DeadlineContext, type DeadlineOptions } from './loop/index.js';
 export { auto, AutoExecutor, type AutoOptions, type AutoStats, type AutoTaskReport, type Decision, type Behaviour, type Model, type TaskProfile } from './auto/index.js';
