@@ -21,7 +21,7 @@ function coresBetween(intervals: readonly Interval[], from: number, to: number):
   for (const i of intervals) {
     const overlap = Math.min(i.endMs, to) - Math.max(i.startMs, from);
     const length = i.endMs - i.startMs;
-    if (overlap > 0 && length > 0) cpu += ((i.userMs + i.systemMs) * overlap) / length;
+    if (overlap > 0 && length > 0) cpu += (i.cpuMs * overlap) / length;
   }
   return to > from ? cpu / (to - from) : 0;
 }

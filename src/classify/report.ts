@@ -45,7 +45,7 @@ export function renderHuman(r: ClassifyReport): string {
   const { totals, machineCores, intervals } = r.measurement;
   const v = r.verdict;
   const cpuMs = totals.userMs + totals.systemMs;
-  const peakCores = Math.max(0, ...intervals.map((i) => (i.endMs > i.startMs ? (i.userMs + i.systemMs) / (i.endMs - i.startMs) : 0)));
+  const peakCores = Math.max(0, ...intervals.map((i) => (i.endMs > i.startMs ? i.cpuMs / (i.endMs - i.startMs) : 0)));
   const row = (name: string, value: string) => `  ${name.padEnd(20)}${value}`;
   const lines = [
     `boundwise classify: ${describeTarget(r)}`,
@@ -92,7 +92,7 @@ export function renderJson(r: ClassifyReport): string {
     figures: { ...totals, cpuMs: totals.userMs + totals.systemMs, machineCores },
     series: intervals.map((i) => {
       const length = i.endMs - i.startMs;
-      const cpu = i.userMs + i.systemMs;
+      const cpu = i.cpuMs;
       return {
         startMs: round(i.startMs),
         endMs: round(i.endMs),
@@ -101,6 +101,7 @@ export function renderJson(r: ClassifyReport): string {
         runDelayMs: round(i.runDelayMs),
         voluntarySwitches: i.voluntarySwitches,
         involuntarySwitches: i.involuntarySwitches,
+        busyThreadsVoluntarySwitches: i.busyThreadsVoluntarySwitches,
         busiestThreadsMs: i.topThreadsMs.map((ms) => round(ms)),
         threads: i.threads,
         processes: i.processes,

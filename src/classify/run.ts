@@ -118,6 +118,10 @@ export async function classifyPid(pid: number, durationMs: number, options: Watc
     machineCores: options.machineCores,
   });
   sampler.sample();
+  const seconds = durationMs / 1000;
+  process.stderr.write(
+    `boundwise classify: watching pid ${pid} (${argv.join(' ') || stat.comm}) for ${seconds} s or until it exits; Ctrl-C stops early\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       clearInterval(timer);

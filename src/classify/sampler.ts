@@ -51,6 +51,7 @@ interface Observation {
   key: string;
   pid: number;
   ppid: number;
+  state: string;
   counters: Counters;
   ioReadable: boolean;
   rssBytes: number;
@@ -125,9 +126,11 @@ export class TreeSampler {
 
     let delta: Counters = ZERO;
     let runDelayNs = 0;
+    const intervalNs = Math.max(0, now - (this.lastMs ?? this.startMs ?? now)) * 1e6;
     let voluntary = 0;
     let involuntary = 0;
     const threadRunNs: number[] = [];
+    const threadVoluntary: number[] = [];
     let threads = 0;
     let rss = 0;
 
@@ -169,8 +172,16 @@ export class TreeSampler {
       for (const [tid, values] of o.threads) {
         const before = previous?.threads.get(tid) ?? (baselineIsCurrent ? values : undefined);
         const b = before ?? { runNs: 0, waitNs: 0, voluntary: 0, involuntary: 0 };
-        threadRunNs.push(Math.max(0, values.runNs - b.runNs));
-        runDelayNs += Math.max(0, values.waitNs - b.waitNs);
+        const runNs = Math.max(0, values.runNs - b.runNs);
+        const waitNs = Math.max(0, values.waitNs - b.waitNs);
+        threadRunNs.push(runNs);
+        threadVoluntary.push(Math.max(0, values.voluntary - b.voluntary));
+        // The kernel adds a wait to run_delay only when the wait ends (the thread gets a
+        // core), so a thread starved for several intervals shows nothing, then a lump.
+        // Keep what fits in this interval beside its run time; the rest happened before.
+        const kept = Math.min(waitNs, Math.max(0, intervalNs - runNs));
+        runDelayNs += kept;
+        if (!baselineIsCurrent) this.spillDelayBack(waitNs - kept);
         voluntary += Math.max(0, values.voluntary - b.voluntary);
         involuntary += Math.max(0, values.involuntary - b.involuntary);
       }
@@ -185,7 +196,9 @@ export class TreeSampler {
       this.tracked.set(o.pid, { key: o.key, pid: o.pid, parentKey, last: counters, threads: o.threads });
       if (o.pid === this.rootPid) this.rootKey ??= o.key;
     }
-    if (this.rootKey !== undefined && !byKey.has(this.rootKey)) this.rootAliveFlag = false;
+    // Gone, or a zombie: it has exited, only its parent has not collected it yet.
+    const root = this.rootKey === undefined ? undefined : byKey.get(this.rootKey);
+    if (this.rootKey !== undefined && (!root || root.state === 'Z' || root.state === 'X')) this.rootAliveFlag = false;
 
     // In spawn mode we are the root's parent: our cutime absorbs the root when we reap it.
     if (this.selfCut) {
@@ -218,19 +231,51 @@ export class TreeSampler {
     this.lastMs = now;
     if (baselineIsCurrent) return;
     if (now - previousMs <= 0 && step.user + step.system === 0) return;
+    const busiestNs = Math.max(0, ...threadRunNs);
+    const busyThreadsVoluntary = threadRunNs.reduce(
+      (sum, ns, k) => (ns > 0 && ns >= busiestNs / 4 ? sum + threadVoluntary[k]! : sum),
+      0,
+    );
+    const threadsRunMs = threadRunNs.reduce((a, ns) => a + ns, 0) / 1e6;
+    const ticksMs = (step.user + step.system) * MS_PER_TICK;
     threadRunNs.sort((a, b) => b - a);
+    const last = this.intervals.at(-1);
+    if (observations.length === 0 && last) {
+      // The tree is gone (the final sample after exit): the stretch since the last look
+      // belongs to the last interval, with the CPU the tree used in it (from cutime).
+      last.endMs = now - startMs;
+      last.userMs += step.user * MS_PER_TICK;
+      last.systemMs += step.system * MS_PER_TICK;
+      last.cpuMs += ticksMs;
+      return;
+    }
     this.intervals.push({
       startMs: previousMs - startMs,
       endMs: now - startMs,
       userMs: step.user * MS_PER_TICK,
       systemMs: step.system * MS_PER_TICK,
+      // Ticks may run up to one tick per process ahead of the precise figure; beyond that
+      // they hold CPU the live threads do not (children reaped between samples).
+      cpuMs: Math.max(threadsRunMs, ticksMs - MS_PER_TICK * Math.max(1, observations.length)),
       runDelayMs: runDelayNs / 1e6,
       voluntarySwitches: voluntary,
+      busyThreadsVoluntarySwitches: busyThreadsVoluntary,
       involuntarySwitches: involuntary,
       topThreadsMs: threadRunNs.slice(0, 8).map((ns) => ns / 1e6),
       threads,
       processes: observations.length,
     });
+  }
+
+  /** Spreads run-queue delay over the preceding intervals, newest first, at most one core each. */
+  private spillDelayBack(ns: number): void {
+    let rest = ns / 1e6;
+    for (let k = this.intervals.length - 1; k >= 0 && rest > 0; k--) {
+      const interval = this.intervals[k]!;
+      const add = Math.min(rest, interval.endMs - interval.startMs);
+      interval.runDelayMs += add;
+      rest -= add;
+    }
   }
 
   measurement(): Measurement {
@@ -317,6 +362,7 @@ export class TreeSampler {
         key,
         pid,
         ppid: stat.ppid,
+        state: stat.state,
         counters: {
           user: stat.utime + stat.cutime,
           system: stat.stime + stat.cstime,

@@ -8,13 +8,20 @@ export interface Interval {
   /** Start and end, ms since the watch began. */
   startMs: number;
   endMs: number;
-  /** CPU time used by the whole tree in the interval, reaped children included. */
+  /** CPU time used by the whole tree in the interval, reaped children included, from
+   *  utime/stime: exact over the run but in 10 ms ticks, so coarse for one interval. */
   userMs: number;
   systemMs: number;
+  /** The best per-interval CPU figure: the threads' own run time (schedstat, ns-precise),
+   *  or the tick figure when that is clearly larger (children that came and went unseen). */
+  cpuMs: number;
   /** Time threads were runnable but waiting for a core (schedstat). */
   runDelayMs: number;
   voluntarySwitches: number;
   involuntarySwitches: number;
+  /** Voluntary switches of the threads that did the work (ran ≥ ¼ as long as the busiest):
+   *  threads handing a lock back and forth switch often; spinning workers hardly at all. */
+  busyThreadsVoluntarySwitches: number;
   /** CPU ms of the busiest threads in the interval, descending (at most 8). */
   topThreadsMs: number[];
   /** Threads and processes alive at the end of the interval. */

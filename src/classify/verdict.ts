@@ -2,12 +2,19 @@
  * The verdict policy: figures in, verdict and reasons out. Pure — no /proc, no
  * clock — so it is tested table-driven without spawning anything.
  *
- * Each sampling interval is busy when the tree used at least a quarter of a core
- * and *wanted* at least half of one: CPU time plus run-queue delay (time runnable
- * but waiting for a core), per wall second. "Wanted" keeps a calculating program
- * busy on a crowded machine where it gets less than it asks for; requiring some
- * real CPU keeps a sleeping program, whose every wake-up queues for a core on a
- * crowded machine, from looking busy. Every other interval is waiting. Then:
+ * Each sampling interval is busy when the tree *wanted* at least half a core:
+ * CPU time plus run-queue delay (time runnable but waiting for a core), per wall
+ * second. "Wanted" keeps a calculating program busy on a crowded machine, where
+ * it gets far less than it asks for. But a sleeping program queues for a core at
+ * every wake-up on a crowded machine too, so the delay counts only in proportion
+ * to involuntary switches (preemptions: the thread wanted to go on) among those and
+ * the busy threads' voluntary ones; delay after a wake-up from sleep is not demand.
+ * Every other interval is waiting. Then:
+ *
+ * Phases are measured twice — as shares of the wall time, and as they would last on
+ * free cores (without the time queued for one) — and reconciled (reconcileShares), so
+ * a start-up stretched by a crowded machine does not turn a waiting program into a
+ * mixed one, nor does one ambiguous interval a starved calculating program.
  *
  *   busy < 25% of the time                          → waiting
  *   busy 25–75% of the time                         → mixed (with both shares)
@@ -15,7 +22,8 @@
  *     uses ≥ 1.5 cores                               → calculating in parallel on N
  *     ≈2+ threads share the work, and threads give
  *     up the CPU ≥ 200 times per CPU-second          → lock-bound (GIL or one lock)
- *     wants ≥ 1.5 cores (crowded machine)            → calculating in parallel on N
+ *     wants ≥ 1.3 cores, ≥ 1.5 threads sharing
+ *     (crowded machine: it got less than it asked)   → calculating in parallel on N
  *     else                                           → calculating on one core
  *
  * "Threads sharing the work" is the participation ratio (Σt)²/Σt² of the busiest
@@ -25,16 +33,18 @@
 import type { BusyKind, Interval, Measurement, Verdict } from './types.js';
 
 export const THRESHOLDS = {
-  /** An interval is busy when it wants at least this many cores… */
+  /** An interval is busy when it wants at least this many cores. */
   busyWantedCores: 0.5,
-  /** …and really used at least this many. */
-  busyUsedCores: 0.25,
   /** Below this share of busy time the program waits. */
   waitingMaxBusyShare: 0.25,
   /** At or above this share of busy time the program calculates; in between it is mixed. */
   calculatingMinBusyShare: 0.75,
-  /** Cores used (or, on a crowded machine, wanted) while busy from which the work runs in parallel. */
+  /** Cores used while busy from which the work runs in parallel. */
   parallelCores: 1.5,
+  /** On a crowded machine: parallel when wanting this many cores (no single thread can want
+   *  more than one) with at least this many threads sharing the work. */
+  crowdedParallelWanted: 1.3,
+  crowdedParallelSharingThreads: 1.5,
   /** Lock-bound needs at least this many threads sharing the work… */
   lockMinSharingThreads: 1.8,
   /** …and at least this many voluntary switches per CPU-second: threads handing a lock
@@ -58,11 +68,26 @@ interface BusyFigures {
   voluntaryPerCpuSecond: number;
 }
 
-const cpuOf = (i: Interval) => i.userMs + i.systemMs;
+const cpuOf = (i: Interval) => i.cpuMs;
 const lengthOf = (i: Interval) => i.endMs - i.startMs;
-const wantedOf = (i: Interval) => (cpuOf(i) + i.runDelayMs) / lengthOf(i);
-export const isBusy = (i: Interval) =>
-  lengthOf(i) > 0 && wantedOf(i) >= THRESHOLDS.busyWantedCores && cpuOf(i) / lengthOf(i) >= THRESHOLDS.busyUsedCores;
+/**
+ * The run-queue delay that counts as demand: the share that followed preemptions, among
+ * the preemptions and the voluntary switches of the threads doing the work (helper threads
+ * that wake now and then must not discount the delay of spinning workers).
+ */
+const preemptedDelayOf = (i: Interval) => {
+  const switches = i.involuntarySwitches + i.busyThreadsVoluntarySwitches;
+  return switches > 0 ? (i.runDelayMs * i.involuntarySwitches) / switches : i.runDelayMs;
+};
+/** CPU plus the run-queue delay that counts as demand, per wall second (see above). */
+const demandOf = (i: Interval) => (cpuOf(i) + preemptedDelayOf(i)) / lengthOf(i);
+/**
+ * How long the interval would have lasted on free cores: without the time spent queued
+ * for a core. With d cores wanted, d threads queue side by side, so the queueing shortens
+ * the interval by delay / d (a lone thread: by all of it; sleeping is not shortened).
+ */
+const freeLengthOf = (i: Interval) => Math.max(0, lengthOf(i) - preemptedDelayOf(i) / Math.max(1, demandOf(i)));
+export const isBusy = (i: Interval) => lengthOf(i) > 0 && demandOf(i) >= THRESHOLDS.busyWantedCores;
 
 function busyFigures(busy: Interval[]): BusyFigures {
   let wallMs = 0;
@@ -82,7 +107,7 @@ function busyFigures(busy: Interval[]): BusyFigures {
     if (squares > 0) sharingWeighted += ((total * total) / squares) * total;
     topMs += i.topThreadsMs[0] ?? 0;
     threadMs += i.topThreadsMs.reduce((a, b) => a + b, 0);
-    voluntary += i.voluntarySwitches;
+    voluntary += i.busyThreadsVoluntarySwitches;
   }
   return {
     wallMs,
@@ -116,7 +141,7 @@ function judgeBusy(b: BusyFigures): { kind: BusyKind; reasons: string[]; paralle
       ],
     };
   }
-  if (b.wanted >= THRESHOLDS.parallelCores) {
+  if (b.wanted >= THRESHOLDS.crowdedParallelWanted && b.sharingThreads >= THRESHOLDS.crowdedParallelSharingThreads) {
     return parallel(
       b.wanted,
       `while busy it used only ${fmt(b.cores)} cores but wanted ${fmt(b.wanted)} (CPU time + run-queue delay per second): parallel, held back by a crowded machine`,
@@ -126,6 +151,22 @@ function judgeBusy(b: BusyFigures): { kind: BusyKind; reasons: string[]; paralle
     kind: 'calculating-one-core',
     reasons: [`while busy it used ${fmt(b.cores)} cores (wanted ${fmt(b.wanted)}): one core's worth`, threadsLine],
   };
+}
+
+/**
+ * A crowded machine stretches busy phases (the wall-time share overstates them), while
+ * the free-core share can overstate a brief wait that sits among heavily queued busy
+ * intervals. Lean to waiting when either view puts busy under 25%, to calculating when
+ * either puts it at 75% or more; when they contradict each other, take the middle.
+ */
+export function reconcileShares(raw: number, free: number): number {
+  const low = Math.min(raw, free);
+  const high = Math.max(raw, free);
+  const waitingSide = low < THRESHOLDS.waitingMaxBusyShare;
+  const calculatingSide = high >= THRESHOLDS.calculatingMinBusyShare;
+  if (waitingSide && !calculatingSide) return low;
+  if (calculatingSide && !waitingSide) return high;
+  return (raw + free) / 2;
 }
 
 const BUSY_SUMMARY: Record<BusyKind, (cores?: number) => string> = {
@@ -140,13 +181,21 @@ export function classify(m: Measurement): Verdict {
   const cpuMs = m.totals.userMs + m.totals.systemMs;
   const coresAverage = m.totals.wallMs > 0 ? cpuMs / m.totals.wallMs : 0;
   const busy = intervals.filter(isBusy);
-  const busyShare = wallMs > 0 ? busy.reduce((a, i) => a + lengthOf(i), 0) / wallMs : 0;
+  const busyWallMs = busy.reduce((a, i) => a + lengthOf(i), 0);
+  const busyFreeMs = busy.reduce((a, i) => a + freeLengthOf(i), 0);
+  const waitingFreeMs = intervals.filter((i) => !isBusy(i)).reduce((a, i) => a + freeLengthOf(i), 0);
+  const rawBusyShare = wallMs > 0 ? busyWallMs / wallMs : 0;
+  const freeBusyShare = busyFreeMs + waitingFreeMs > 0 ? busyFreeMs / (busyFreeMs + waitingFreeMs) : 0;
+  const busyShare = reconcileShares(rawBusyShare, freeBusyShare);
   const waitingShare = 1 - busyShare;
   const b = busyFigures(busy);
 
   const reasons = [
     `${fmt(coresAverage)} cores used on average over ${fmtMs(m.totals.wallMs)} (CPU ${fmtMs(cpuMs)}: user ${fmtMs(m.totals.userMs)}, system ${fmtMs(m.totals.systemMs)})`,
-    `busy ${pct(busyShare)} of the time (using ≥ ${THRESHOLDS.busyUsedCores} and wanting ≥ ${THRESHOLDS.busyWantedCores} cores), waiting ${pct(waitingShare)}`,
+    `busy ${pct(busyShare)} of the time (wanting ≥ ${THRESHOLDS.busyWantedCores} cores), waiting ${pct(waitingShare)}` +
+        (Math.abs(rawBusyShare - freeBusyShare) >= 0.05
+        ? ` — on this crowded machine busy ${pct(rawBusyShare)} of the wall time, ${pct(freeBusyShare)} as it would be on free cores`
+        : ''),
   ];
   const warnings: string[] = [];
   const delayPerCpu = cpuMs > 0 ? m.totals.runDelayMs / cpuMs : 0;
@@ -157,6 +206,9 @@ export function classify(m: Measurement): Verdict {
     warnings.push(
       `the machine was oversubscribed: threads waited ${fmtMs(m.totals.runDelayMs)} for a core (${pct(delayPerCpu)} of their CPU time); cores used may understate what the program would get on a quiet machine`,
     );
+  }
+  if (delayPerCpu >= 3) {
+    warnings.push(`threads waited ${fmt(delayPerCpu, 1)}× as long for a core as they ran: on a machine this crowded the verdict is uncertain; measure again when it is quieter`);
   }
   if (intervals.length < 3) {
     warnings.push(`only ${intervals.length} sampling interval(s): run longer or lower --interval for a firmer verdict`);

@@ -1,0 +1,79 @@
+// Recommendations and language detection: pure, table-driven.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { recommend } from '../../src/classify/recommend.js';
+import { detectLanguage, parseLanguage } from '../../src/classify/language.js';
+import type { Language, Verdict, VerdictKind } from '../../src/classify/types.js';
+
+function verdict(kind: VerdictKind, extra: Partial<Verdict> = {}): Verdict {
+  return {
+    kind,
+    summary: kind,
+    coresAverage: 1,
+    coresBusy: 1,
+    phases: { waiting: 0, calculating: 1 },
+    oversubscribed: false,
+    reasons: [],
+    warnings: [],
+    ...extra,
+  };
+}
+
+describe('recommend()', () => {
+  const cases: Array<{ kind: VerdictKind; lang: Language; has: RegExp[]; hasNot?: RegExp[]; extra?: Partial<Verdict> }> = [
+    { kind: 'waiting', lang: 'python', has: [/asyncio/, /ThreadPoolExecutor|to_thread/], hasNot: [/ProcessPoolExecutor\(/] },
+    { kind: 'calculating-one-core', lang: 'python', has: [/ProcessPoolExecutor\(max_workers=4\)/, /multiprocessing\.Pool\(4\)/, /GIL/] },
+    { kind: 'lock-bound', lang: 'python', has: [/GIL/, /ProcessPoolExecutor/, /multiprocessing/] },
+    { kind: 'calculating-parallel', lang: 'python', has: [/Already parallel on 2 cores/, /pool of 4 workers/], extra: { parallelCores: 2 } },
+    { kind: 'mixed', lang: 'python', has: [/asyncio/, /run_in_executor/], extra: { busyKind: 'calculating-one-core' } },
+    { kind: 'waiting', lang: 'node', has: [/loop\(\)/], hasNot: [/asyncio/] },
+    { kind: 'calculating-one-core', lang: 'node', has: [/threads\(\)/, /processes\(\)/, /event loop/] },
+    { kind: 'lock-bound', lang: 'node', has: [/threads\(\)|processes\(\)/] },
+    { kind: 'calculating-parallel', lang: 'node', has: [/threads\(\) \/ processes\(\)/], extra: { parallelCores: 4 } },
+    { kind: 'mixed', lang: 'node', has: [/loop\(\)/, /threads\(\)/], extra: { busyKind: 'calculating-one-core' } },
+    { kind: 'waiting', lang: 'other', has: [/asynchronous I\/O/], hasNot: [/asyncio/, /loop\(\)/] },
+    { kind: 'lock-bound', lang: 'other', has: [/processes/], hasNot: [/asyncio|loop\(\)|ProcessPool/] },
+  ];
+  for (const c of cases) {
+    test(`${c.lang} / ${c.kind}`, () => {
+      const r = recommend(verdict(c.kind, c.extra), c.lang, 4);
+      const text = r.lines.join('\n');
+      assert.equal(r.language, c.lang);
+      for (const re of c.has) assert.match(text, re);
+      for (const re of c.hasNot ?? []) assert.doesNotMatch(text, re);
+    });
+  }
+  test('a program already using every core is told so', () => {
+    const r = recommend(verdict('calculating-parallel', { parallelCores: 2 }), 'python', 2);
+    assert.match(r.lines.join('\n'), /every core/);
+  });
+});
+
+describe('detectLanguage()', () => {
+  const cases: Array<[string[], string[], Language, string]> = [
+    [['python3', 'app.py'], [], 'python', 'command'],
+    [['/usr/bin/python3.11', '-u', 'app.py'], [], 'python', 'command'],
+    [['env', 'python3', 'x.py'], [], 'python', 'command'],
+    [['uv', 'run', 'python', 'x.py'], [], 'python', 'command'],
+    [['node', 'server.js'], [], 'node', 'command'],
+    [['/opt/node/bin/node', 'x.mjs'], [], 'node', 'command'],
+    [['npx', 'tsx', 'main.ts'], [], 'node', 'command'],
+    [['./tool.py'], [], 'python', 'script extension'],
+    [['./server.mjs'], [], 'node', 'script extension'],
+    [['./run.sh'], ['/bin/bash', '/usr/local/bin/python3.12'], 'python', 'executable'],
+    [['make', 'all'], ['/usr/bin/make', '/usr/bin/cc'], 'other', 'default'],
+    [['sh', '-c', 'node x.js'], [], 'other', 'default'],
+  ];
+  for (const [argv, exes, lang, source] of cases) {
+    test(`${argv.join(' ')} → ${lang}`, () => {
+      assert.deepEqual(detectLanguage(argv, exes), { language: lang, source });
+    });
+  }
+  test('--lang values', () => {
+    assert.equal(parseLanguage('Python'), 'python');
+    assert.equal(parseLanguage('js'), 'node');
+    assert.equal(parseLanguage('typescript'), 'node');
+    assert.equal(parseLanguage('other'), 'other');
+    assert.equal(parseLanguage('cobol'), undefined);
+  });
+});
