@@ -82,7 +82,7 @@ async function run(positional: string[], raw: RawOptions): Promise<number> {
 export function register(cli: CAC): void {
   cli
     .command('classify [...command]', 'Run a program (or watch one) and tell whether it waits or calculates, and which concurrency model fits')
-    .usage(USAGE)
+    .usage('classify [options] -- COMMAND [ARGS…]\n  $ boundwise classify --pid PID [--duration 10s]')
     .option('--pid <pid>', 'Watch a running process (and its children) instead of running a command')
     .option('--duration <duration>', 'With --pid: how long to watch, e.g. 30s (default: 10s, or until it exits)')
     .option('--interval <interval>', 'Sampling period, e.g. 50ms (default: 100ms)')
