@@ -9,3 +9,4 @@ export { processes, ProcessPool, type ProcessesOptions } from './processes/index
 export { loop, LoopExecutor, type LoopOptions, type LoopStats, type RateOptions, type Clock } from './loop/index.js';
 export { group, gather, settle, withTimeout, withDeadline, moveOnAfter, type TaskGroup, type Child, type GroupOptions, type SpawnContext, type DeadlineContext, type DeadlineOptions } from './loop/index.js';
 export { auto, AutoExecutor, type AutoOptions, type AutoStats, type AutoTaskReport, type Decision, type Behaviour, type Model, type TaskProfile } from './auto/index.js';
+export { watch, adviseFromStats, formatBlock, formatSummary, type WatchHandle, type WatchOptions, type BlockReport, type StackFrame, type WatchSummary, type PlaceSummary, type TaskStatsForAdvice, type ExecutorStatsForAdvice, type Advice } from './watch/index.js';
