@@ -19,9 +19,11 @@ import { loop, type LoopExecutor, type LoopOptions } from '../loop/index.js';
 import { threads, type ThreadPool, type ThreadsOptions } from '../threads/index.js';
 import { processes, type ProcessPool, type ProcessesOptions } from '../processes/index.js';
 import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef } from '../task.js';
-import { abortError, ExecutorClosedError, InvalidOptionError, WorkerCrashedError } from '../errors.js';
+import { abortError, ExecutorClosedError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../errors.js';
 import { intOption, knownOptions, objectOption } from '../options.js';
 import { Counters, type Percentiles } from '../stats.js';
+import { effectiveSignal } from '../scope.js';
+import { Gate } from './gate.js';
 import type { Counters as CountersType } from '../stats.js';
 import { addCrash, addOverhead, addRun, addSample, NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
 import { decide, DEFAULT_ENV, type Decision, type PolicyEnv } from './policy.js';
@@ -37,6 +39,8 @@ export interface AutoOptions {
   processes?: ProcessesOptions;
   /** Upper bound of the pool for blocking waits (sized from measurements). Default 64. */
   maxBlockingThreads?: number;
+  /** Most calls waiting across auto() and its executors; more reject with QueueFullError. Default Infinity. */
+  maxQueue?: number;
 }
 
 export interface AutoTaskReport {
@@ -52,12 +56,10 @@ export interface AutoStats extends ExecutorStats {
   readonly runsByModel: Readonly<Record<Model, number>>;
 }
 
-const KNOWN = ['pin', 'probeRuns', 'loop', 'threads', 'processes', 'maxBlockingThreads'] as const;
+const KNOWN = ['pin', 'probeRuns', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue'] as const;
 const MODELS: readonly Model[] = ['loop', 'threads', 'processes'];
 /** One dispatch-cost sample counts at most this much (a busy moment is not the typical cost). */
 const MAX_OVERHEAD_SAMPLE_MS = 2;
-/** Runs of an unknown task sent to threads at once before further calls wait for the measurements. */
-const PROBE_FLOOD = 64;
 /** Profile every run until this many samples, then one run in PROFILE_EVERY. */
 const DENSE_SAMPLES = 8;
 const PROFILE_EVERY = 8;
@@ -70,8 +72,7 @@ interface TaskState {
   ref: TaskRef;
   profile: TaskProfile;
   fn: TaskFunction | undefined;
-  probesInFlight: number;
-  probeWaiters: Array<{ priority: number; resolve: () => void }>;
+  gate: Gate;
 }
 
 export class AutoExecutor extends BaseExecutor<AutoStats> {
@@ -83,17 +84,18 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private readonly blocking: ThreadPool;
   private readonly procs: ProcessPool;
   private closed: Promise<void> | undefined;
-  private cancelled: unknown;
-  private gateIdle: Array<() => void> = [];
+  private gatesIdle: Array<() => void> = [];
+  private gateCancelled = 0;
   private readonly env: Omit<PolicyEnv, 'pin'>;
   private threadOverheadMs = DEFAULT_ENV.threadOverheadMs;
-  private waitingForProbes = 0;
+  private waitingAtGates = 0;
 
   constructor(private readonly options: AutoOptions & { pin: Record<string, Model> }) {
     super();
     // Created up front so their options are checked now; none starts a worker before it has work.
     this.loopEx = this.watch(loop(options.loop));
     this.cpu = this.watch(threads(options.threads));
+    this.cpu.onSpareCapacity = () => this.wakeGates();
     this.blocking = this.watch(threads({ ...options.threads, min: 0 }));
     this.procs = this.watch(processes(options.processes));
     this.env = {
@@ -123,6 +125,10 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       }
     }
     if (this.closed) return Promise.reject(new ExecutorClosedError('auto'));
+    const maxQueue = this.options.maxQueue ?? Infinity;
+    if (maxQueue !== Infinity && this.waitingAtGates + this.subs().reduce((n, e) => n + e.stats().queued, 0) >= maxQueue) {
+      return Promise.reject(new QueueFullError('auto', maxQueue));
+    }
     // A closure can only run where it was made.
     if (!isTaskRef(task)) return this.loopEx.run(task, input as I, options);
     return this.route(this.state(task), input, options) as Promise<O>;
@@ -145,9 +151,9 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       submitted: sum('submitted'),
       completed: sum('completed'),
       failed: sum('failed'),
-      cancelled: sum('cancelled'),
+      cancelled: sum('cancelled') + this.gateCancelled,
       crashed: sum('crashed'),
-      queued: sum('queued') + this.waitingForProbes,
+      queued: sum('queued') + this.waitingAtGates,
       running: sum('running'),
       workers: sum('workers'),
       utilization: Math.max(0, ...subs.map((s) => s.utilization)),
@@ -166,8 +172,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       return Promise.reject(error);
     }
     if (options?.cancel) {
-      this.cancelled = abortError('auto() was closed with cancel: true');
-      this.releaseAllWaiters();
+      const reason = abortError('auto() was closed with cancel: true');
+      for (const state of this.states.values()) this.gateCancelled += state.gate.rejectAll(reason);
       if (this.closed) for (const e of this.subs()) void e.close(options);
     }
     this.closed ??= this.shutdown(options);
@@ -176,16 +182,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
 
   /** Calls waiting for a probe were accepted: let them reach their executor before it closes. */
   private async shutdown(options: CloseOptions | undefined): Promise<void> {
-    while (this.waitingForProbes > 0) await new Promise<void>((resolve) => this.gateIdle.push(resolve));
+    while (this.waitingAtGates > 0) await new Promise<void>((resolve) => this.gatesIdle.push(resolve));
     await Promise.all(this.subs().map((e) => e.close(options)));
-  }
-
-  private releaseAllWaiters(): void {
-    for (const s of this.states.values()) {
-      const waiters = s.probeWaiters;
-      s.probeWaiters = [];
-      for (const w of waiters) w.resolve();
-    }
   }
 
   // ---- routing -----------------------------------------------------------------
@@ -193,7 +191,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private state(ref: TaskRef): TaskState {
     let s = this.states.get(ref.id);
     if (!s) {
-      s = { ref, profile: NEW_PROFILE, fn: undefined, probesInFlight: 0, probeWaiters: [] };
+      s = { ref, profile: NEW_PROFILE, fn: undefined, gate: new Gate() };
       this.states.set(ref.id, s);
     }
     return s;
@@ -206,39 +204,40 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
 
   private async route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     let d = this.decision(s.ref, s.profile);
-    // An unknown task goes to a thread until it is measured; past PROBE_FLOOD such runs
-    // in flight, further calls wait for the measurements (a flood of tiny tasks must
-    // not all be shipped to threads first). They resume in priority order.
-    while (d.behaviour === 'unknown' && s.probesInFlight >= PROBE_FLOOD) {
-      this.waitingForProbes++;
-      const priority = options?.priority ?? 0;
-      await new Promise<void>((resolve) => {
-        const at = s.probeWaiters.findIndex((w) => w.priority < priority);
-        s.probeWaiters.splice(at < 0 ? s.probeWaiters.length : at, 0, { priority, resolve });
-      });
-      this.waitingForProbes--;
-      if (this.waitingForProbes === 0) for (const idle of this.gateIdle.splice(0)) idle();
-      if (this.cancelled) throw this.cancelled;
+    // An unknown task is probed on a free thread. With none free, the call waits at
+    // the task's gate rather than queueing on threads: by the time it leaves, the
+    // probes may have shown where it belongs (a flood of tiny or waiting calls must
+    // not all be shipped to threads first).
+    for (let again = false; d.behaviour === 'unknown' && this.cpu.spareCapacity() <= 0; again = true) {
+      this.waitingAtGates++;
+      try {
+        await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.gateCancelled++, again);
+      } finally {
+        this.waitingAtGates--;
+        if (this.waitingAtGates === 0) for (const idle of this.gatesIdle.splice(0)) idle();
+      }
       d = this.decision(s.ref, s.profile);
     }
-    const probe = d.behaviour === 'unknown';
     // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
     const resample = d.model === 'loop' && d.behaviour !== 'pinned' && s.profile.runs % RESAMPLE_EVERY === RESAMPLE_EVERY - 1;
     const model: Model = resample ? 'threads' : d.model;
     s.profile = addRun(s.profile, model);
-    if (probe) s.probesInFlight++;
-    try {
-      if (model === 'loop') return await this.inline(s, input, options);
-      if (model === 'processes') return await this.onWorker(this.procs, s, input, options, this.shouldProfile(s));
-      const pool = d.behaviour === 'waiting-blocking' ? this.blockingPool(d.threads ?? this.env.cores) : this.cpu;
-      return await this.onWorker(pool, s, input, options, probe || resample || this.shouldProfile(s));
-    } finally {
-      if (probe) {
-        s.probesInFlight--;
-        const waiters = s.probeWaiters;
-        s.probeWaiters = [];
-        for (const w of waiters) w.resolve();
-      }
+    if (model === 'loop') return this.inline(s, input, options);
+    if (model === 'processes') return this.onWorker(this.procs, s, input, options, this.shouldProfile(s));
+    if (d.behaviour === 'waiting-blocking') {
+      return this.onWorker(this.blockingPool(d.threads ?? this.env.cores), s, input, options, this.shouldProfile(s));
+    }
+    return this.onWorker(this.cpu, s, input, options, d.behaviour === 'unknown' || resample || this.shouldProfile(s));
+  }
+
+  /** A thread came free, or a task got measured: let waiting calls go on. */
+  private wakeGates(): void {
+    if (this.waitingAtGates === 0) return;
+    let spare = this.cpu.spareCapacity();
+    for (const state of this.states.values()) {
+      if (state.gate.size === 0) continue;
+      if (this.decision(state.ref, state.profile).behaviour !== 'unknown') state.gate.release();
+      else if (spare > 0) spare -= state.gate.release(spare);
     }
   }
 
@@ -255,6 +254,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
           onProfile: (p, runMs, cold) => {
             // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
             s.profile = addSample(s.profile, { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu });
+            if (s.gate.size > 0) queueMicrotask(() => this.wakeGates());
             // A worker's first task pays its start-up: that is not the cost of dispatch.
             if (cold) return;
             const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));
@@ -320,6 +320,7 @@ export function auto(options: AutoOptions = {}): AutoExecutor {
   }
   intOption(owner, 'probeRuns', options.probeRuns, 2, { min: 1, max: 1000 });
   intOption(owner, 'maxBlockingThreads', options.maxBlockingThreads, 64, { min: 1, max: 1024 });
+  intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity });
   objectOption(owner, 'loop', options.loop);
   objectOption(owner, 'threads', options.threads);
   objectOption(owner, 'processes', options.processes);

@@ -181,6 +181,15 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
     });
   }
 
+  /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
+  onSpareCapacity: (() => void) | undefined = undefined;
+
+  /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
+  spareCapacity(): number {
+    if (this.broken) return Infinity;
+    return this.idle.length + (this.config.max - this.slots.size) - this.queue.length;
+  }
+
   /** Raise (or lower) the most workers at once; used by auto() to size a blocking-wait pool from measurements. */
   resize(max: number): void {
     this.config.max = Math.max(1, Math.max(this.config.min, Math.floor(max)));
@@ -296,6 +305,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       slot.idleTimer.unref();
     }
     if (this.running === 0) this.notifyDrained();
+    this.onSpareCapacity?.();
   }
 
   private retireIdle(slot: Slot): void {
@@ -429,6 +439,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       );
     }
     slot.markExited();
+    this.onSpareCapacity?.();
     if (!this.closing || this.queue.length > 0) {
       this.pump();
       while (!this.closing && !this.broken && this.slots.size < this.config.min) this.release(this.spawn());

@@ -5,6 +5,7 @@ export const name: ContractFactory['name'] = 'auto';
 export const create: ContractFactory['create'] = ({ slots, maxQueue }) => {
   const q = maxQueue !== undefined ? { maxQueue } : {};
   return auto({
+    ...q,
     loop: { concurrency: slots, ...q },
     threads: { max: slots, cancelGrace: 200, ...q },
     processes: { max: slots, cancelGrace: 200, ...q },

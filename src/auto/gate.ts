@@ -1,0 +1,60 @@
+/**
+ * Where calls to a task that is still unknown wait while no thread is free to
+ * probe it: a line ordered by priority (FIFO within one), that a call leaves
+ * at once when its signal aborts. Released as threads free up, or all at once
+ * when the task's measurements arrive and it can be routed.
+ */
+
+interface Waiter {
+  priority: number;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  cleanup: (() => void) | undefined;
+}
+
+export class Gate {
+  private waiters: Waiter[] = [];
+
+  get size(): number {
+    return this.waiters.length;
+  }
+
+  /** `again`: a call that was let go but found no free thread keeps its place at the front of its priority. */
+  wait(priority: number, signal: AbortSignal | undefined, onAbort: () => void, again = false): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { priority, resolve, reject, cleanup: undefined };
+      if (signal) {
+        const abort = () => {
+          const k = this.waiters.indexOf(waiter);
+          if (k >= 0) this.waiters.splice(k, 1);
+          onAbort();
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', abort, { once: true });
+        waiter.cleanup = () => signal.removeEventListener('abort', abort);
+      }
+      const at = this.waiters.findIndex((w) => (again ? w.priority <= priority : w.priority < priority));
+      this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+    });
+  }
+
+  /** Let the first `n` go on; returns how many did. */
+  release(n = Infinity): number {
+    const out = this.waiters.splice(0, Math.min(n, this.waiters.length));
+    for (const w of out) {
+      w.cleanup?.();
+      w.resolve();
+    }
+    return out.length;
+  }
+
+  rejectAll(reason: unknown): number {
+    const out = this.waiters.splice(0);
+    for (const w of out) {
+      w.cleanup?.();
+      w.reject(reason);
+    }
+    return out.length;
+  }
+}
