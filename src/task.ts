@@ -126,11 +126,20 @@ export function taskKey(task: Task): string | TaskFunction {
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
-/** Import a task module once per thread; later calls share the promise. */
+/**
+ * Import a task module once per thread; later calls share the promise. A worker
+ * thread registers the TypeScript loader (when the parent has one) only when a
+ * module needs it: see threads/transport.ts.
+ */
 export function importModule(href: string): Promise<Record<string, unknown>> {
   let p = modules.get(href);
   if (!p) {
-    p = import(href) as Promise<Record<string, unknown>>;
+    p = (import(href) as Promise<Record<string, unknown>>).catch(async (error: unknown) => {
+      const register = (globalThis as Record<symbol, unknown>)[Symbol.for('boundwise.registerTypeScript')];
+      if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || typeof register !== 'function') throw error;
+      await (register as () => Promise<void>)();
+      return import(href) as Promise<Record<string, unknown>>;
+    });
     modules.set(href, p);
   }
   return p;

@@ -252,6 +252,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       return await pool.submit(s.ref, input, false, options, {
         ...(profile && {
           onProfile: (p, runMs, cold) => {
+            // A first run in a worker (lazy imports, cold JIT) says little about the next ones.
+            if (p.first) return;
             // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
             s.profile = addSample(s.profile, { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu });
             if (s.gate.size > 0) queueMicrotask(() => this.wakeGates());

@@ -15,6 +15,8 @@ export interface TaskProfile {
   runQueue: number;
   /** Event-loop utilization of the worker during the task, 0..1. */
   elu: number;
+  /** The task's first run in this worker: lazy loading and a cold JIT make it atypical. */
+  first?: boolean;
 }
 
 export type ToWorker =

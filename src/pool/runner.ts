@@ -63,7 +63,7 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
     const elu = performance.eventLoopUtilization();
     return [performance.now(), times, elu];
   }
-  function profileEnd(start: ReturnType<typeof profileStart>): TaskProfile {
+  function profileEnd(start: ReturnType<typeof profileStart>, first = false): TaskProfile {
     const wall = performance.now() - start[0];
     const elu = performance.eventLoopUtilization(start[2]);
     const times = threadTimes();
@@ -72,6 +72,7 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
       cpu: times.cpu - start[1].cpu,
       runQueue: times.runQueue - start[1].runQueue,
       elu: elu.utilization,
+      ...(first && { first: true }),
     };
   }
 
@@ -99,15 +100,16 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
     running.set(msg.id, ctx);
     let start: ReturnType<typeof profileStart> | undefined;
     try {
+      const first = !fn;
       if (!fn) fn = await loadOrReport(msg.id, msg.m, msg.n);
       if (!fn) return;
       // Measured from here: loading the module is not the task's own behaviour.
       if (msg.p) start = profileStart();
       let result = fn(msg.i, ctx);
       if (isThenable(result)) result = await result;
-      sendOk(msg.id, `${msg.m}#${msg.n}`, result, start && profileEnd(start));
+      sendOk(msg.id, `${msg.m}#${msg.n}`, result, start && profileEnd(start, first));
     } catch (error) {
-      sendErr(msg.id, error, undefined, start && profileEnd(start));
+      sendErr(msg.id, error, undefined, start && profileEnd(start, false));
     } finally {
       running.delete(msg.id);
     }

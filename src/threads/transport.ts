@@ -42,15 +42,22 @@ function bootstrap(execArgv: string[]): string {
     if (arg === '--import' && execArgv[k + 1]) preloads.push(execArgv[++k] as string);
     else if (arg.startsWith('--import=')) preloads.push(arg.slice('--import='.length));
   }
-  // tsx registers itself in worker threads only on Node >= 22; on 20 we do it for it.
+  // tsx registers itself in worker threads only on Node >= 22; on 20 we do it for it, and
+  // only when a TypeScript module is actually loaded: registering costs a worker
+  // hundreds of milliseconds at start-up, which JavaScript tasks should not pay.
   const api = registersInWorkers ? undefined : preloads.map(tsxApi).find(Boolean);
+  const eager = preloads.filter((p) => !api || !tsxApi(p));
   return `(async () => {
     const { pathToFileURL } = await import('node:url');
-    for (const p of ${JSON.stringify(preloads)}) {
+    for (const p of ${JSON.stringify(eager)}) {
       await import(p.startsWith('.') || p.startsWith('/') ? pathToFileURL(p).href : p);
     }
     const api = ${JSON.stringify(api ?? null)};
-    if (api) (await import(api)).register();
+    if (api) {
+      let registering;
+      globalThis[Symbol.for('boundwise.registerTypeScript')] = () => (registering ??= import(api).then((m) => m.register()));
+      if (${JSON.stringify(entry.href.endsWith('.ts'))}) await globalThis[Symbol.for('boundwise.registerTypeScript')]();
+    }
     await import(${JSON.stringify(entry.href)});
   })().catch((error) => { process.nextTick(() => { throw error; }); });`;
 }
