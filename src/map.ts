@@ -12,6 +12,7 @@
  * An error surfaces when its result is reached; then everything still in flight
  * is cancelled and the input iterator is closed.
  */
+import { setMaxListeners } from 'node:events';
 import { abortError } from './errors.js';
 
 export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
@@ -63,6 +64,8 @@ export async function* mapInputs<I, O>(
   const ordered = options.ordered ?? true;
   const chunkSize = options.chunkSize ?? 1;
   const controller = new AbortController();
+  // Every unit in flight listens to this signal: more than 10 is normal, not a leak.
+  setMaxListeners(0, controller.signal);
   const outer = options.signal;
   const onOuterAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) throw outer.reason;
