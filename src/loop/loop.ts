@@ -22,6 +22,7 @@ import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, ti
 import { PriorityQueue } from '../queue.js';
 import { effectiveSignal } from '../scope.js';
 import { Counters, SampleRing, type Percentiles } from '../stats.js';
+import { unwrapTransfer } from '../pool/transfer.js';
 import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskFunction, type TaskRef } from '../task.js';
 import { systemClock, type Clock } from './clock.js';
 import { DONE, Entry, HELD, QUEUED, RUNNING } from './entry.js';
@@ -231,6 +232,8 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   /** The task's own code settled: free its slot, and settle the caller if nothing did yet. */
   private finish(e: Entry, ok: boolean, value: unknown): void {
     if (e.state !== RUNNING) return;
+    // A task may return transfer(value, list) for threads; on the loop nothing moves: hand back the value.
+    if (ok) value = unwrapTransfer(value).value;
     e.state = DONE;
     const last = this.active[--this.running] as Entry;
     this.active[e.slot] = last;
