@@ -9,8 +9,7 @@
 import { compare, median } from './lib/measure.js';
 import { printTable, printTarget, ratio } from './lib/report.js';
 import { allPeers, boundwise, type Contender } from './lib/thread-peers.js';
-import { threads } from '../src/threads/index.js';
-import { tasks } from '../src/task.js';
+import { threads, tasks } from './lib/boundwise.js';
 
 const quick = process.argv.includes('--quick');
 const BURST = quick ? 20_000 : 100_000;

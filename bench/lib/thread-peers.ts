@@ -7,8 +7,7 @@ import { Piscina } from 'piscina';
 import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
 import { FixedThreadPool } from 'poolifier';
-import { threads } from '../../src/threads/index.js';
-import { tasks } from '../../src/task.js';
+import { threads, tasks } from './boundwise.js';
 
 export interface Contender {
   name: string;

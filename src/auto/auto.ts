@@ -25,8 +25,8 @@ import { Counters, type Percentiles } from '../stats.js';
 import { effectiveSignal } from '../scope.js';
 import { Gate } from './gate.js';
 import type { Counters as CountersType } from '../stats.js';
-import { addCrash, addOverhead, addRun, addSample, NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
-import { decide, DEFAULT_ENV, type Decision, type PolicyEnv } from './policy.js';
+import { addCrash, addOverhead, addSample, NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
+import { choose, decide, DEFAULT_ENV, type Choice, type Decision, type PolicyEnv } from './policy.js';
 
 export interface AutoOptions {
   /** Always run these tasks on this model: `{ [t.resize]: 'processes' }` (keys are `String(taskRef)`). */
@@ -37,7 +37,10 @@ export interface AutoOptions {
   loop?: LoopOptions;
   threads?: ThreadsOptions;
   processes?: ProcessesOptions;
-  /** Upper bound of the pool for blocking waits (sized from measurements). Default 64. */
+  /**
+   * Upper bound of the pool for blocking waits (sized from measurements), which also takes
+   * probes when the CPU threads are busy. Default 64; 0 shares the CPU threads instead.
+   */
   maxBlockingThreads?: number;
   /** Most calls waiting across auto() and its executors; more reject with QueueFullError. Default Infinity. */
   maxQueue?: number;
@@ -65,12 +68,19 @@ const DENSE_SAMPLES = 8;
 const PROFILE_EVERY = 8;
 /** A task on the loop goes to a thread for a fresh sample once in this many runs. */
 const RESAMPLE_EVERY = 64;
+/** Inline runs measured: one in this many (each costs an allocation; tiny tasks are many). */
+const INLINE_SAMPLE_EVERY = 16;
 /** An inline run whose synchronous part takes longer than this blocks the loop: re-route it. */
 const BLOCKING_SLICE_MS = 10;
 
 interface TaskState {
   ref: TaskRef;
+  /** Measurements and crashes; runs are counted in `runs` and merged in for reports. */
   profile: TaskProfile;
+  runs: Record<Model, number>;
+  total: number;
+  /** The routing choice for the current profile; cleared whenever the profile changes. */
+  choice: Choice | undefined;
   fn: TaskFunction | undefined;
   gate: Gate;
 }
@@ -95,8 +105,10 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     // Created up front so their options are checked now; none starts a worker before it has work.
     this.loopEx = this.watch(loop(options.loop));
     this.cpu = this.watch(threads(options.threads));
+    // maxBlockingThreads: 0 — blocking waits and probes share the CPU threads (a fixed capacity).
+    this.blocking = options.maxBlockingThreads === 0 ? this.cpu : this.watch(threads({ ...options.threads, min: 0 }));
     this.cpu.onSpareCapacity = () => this.wakeGates();
-    this.blocking = this.watch(threads({ ...options.threads, min: 0 }));
+    this.blocking.onSpareCapacity = () => this.wakeGates();
     this.procs = this.watch(processes(options.processes));
     this.env = {
       ...DEFAULT_ENV,
@@ -112,8 +124,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
 
   /** The decision auto() would make for this task now, with its reason and profile. */
   explain(task: TaskRef): Decision {
-    const state = this.states.get(task.id);
-    return this.decision(task, state?.profile ?? NEW_PROFILE);
+    return this.decision(this.state(task));
   }
 
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
@@ -141,9 +152,9 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     const tasks: Record<string, AutoTaskReport> = {};
     const runsByModel: Record<Model, number> = { loop: 0, threads: 0, processes: 0 };
     for (const state of this.states.values()) {
-      const d = this.decision(state.ref, state.profile);
-      tasks[taskLabel(state.ref)] = { model: d.model, reason: d.reason, profile: state.profile };
-      for (const m of MODELS) runsByModel[m] += state.profile.runsByModel[m];
+      const d = this.decision(state);
+      tasks[taskLabel(state.ref)] = { model: d.model, reason: d.reason, profile: d.profile };
+      for (const m of MODELS) runsByModel[m] += state.runs[m];
     }
     const c = this.counters;
     return Object.freeze({
@@ -191,24 +202,44 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private state(ref: TaskRef): TaskState {
     let s = this.states.get(ref.id);
     if (!s) {
-      s = { ref, profile: NEW_PROFILE, fn: undefined, gate: new Gate() };
+      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, fn: undefined, gate: new Gate() };
       this.states.set(ref.id, s);
     }
     return s;
   }
 
-  private decision(ref: TaskRef, profile: TaskProfile): Decision {
+  private envFor(ref: TaskRef): PolicyEnv {
     const pin = this.options.pin[ref.id];
-    return decide(profile, { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }) });
+    return { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }) };
+  }
+
+  /** The full decision, with its reason (for explain() and stats()). */
+  private decision(s: TaskState): Decision {
+    return decide(this.report(s), this.envFor(s.ref));
+  }
+
+  /** The routing choice, cached until the profile changes (the hot path). */
+  private choice(s: TaskState): Choice {
+    return (s.choice ??= choose(s.profile, this.envFor(s.ref)));
+  }
+
+  private setProfile(s: TaskState, profile: TaskProfile): void {
+    s.profile = profile;
+    s.choice = undefined;
+  }
+
+  /** The profile with its run counts, as users see it. */
+  private report(s: TaskState): TaskProfile {
+    return { ...s.profile, runs: s.total, runsByModel: { ...s.runs } };
   }
 
   private async route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
-    let d = this.decision(s.ref, s.profile);
+    let d = this.choice(s);
     // An unknown task is probed on a free thread. With none free, the call waits at
     // the task's gate rather than queueing on threads: by the time it leaves, the
     // probes may have shown where it belongs (a flood of tiny or waiting calls must
     // not all be shipped to threads first).
-    for (let again = false; d.behaviour === 'unknown' && this.cpu.spareCapacity() <= 0; again = true) {
+    for (let again = false; d.behaviour === 'unknown' && !this.probePool(); again = true) {
       this.waitingAtGates++;
       try {
         await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.gateCancelled++, again);
@@ -216,33 +247,45 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
         this.waitingAtGates--;
         if (this.waitingAtGates === 0) for (const idle of this.gatesIdle.splice(0)) idle();
       }
-      d = this.decision(s.ref, s.profile);
+      d = this.choice(s);
     }
     // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
-    const resample = d.model === 'loop' && d.behaviour !== 'pinned' && s.profile.runs % RESAMPLE_EVERY === RESAMPLE_EVERY - 1;
+    const resample = d.model === 'loop' && d.behaviour !== 'pinned' && s.total % RESAMPLE_EVERY === RESAMPLE_EVERY - 1;
     const model: Model = resample ? 'threads' : d.model;
-    s.profile = addRun(s.profile, model);
+    s.runs[model]++;
+    s.total++;
     if (model === 'loop') return this.inline(s, input, options);
     if (model === 'processes') return this.onWorker(this.procs, s, input, options, this.shouldProfile(s));
     if (d.behaviour === 'waiting-blocking') {
       return this.onWorker(this.blockingPool(d.threads ?? this.env.cores), s, input, options, this.shouldProfile(s));
     }
-    return this.onWorker(this.cpu, s, input, options, d.behaviour === 'unknown' || resample || this.shouldProfile(s));
+    const pool = (d.behaviour === 'unknown' && this.probePool()) || this.cpu;
+    return this.onWorker(pool, s, input, options, d.behaviour === 'unknown' || resample || this.shouldProfile(s));
+  }
+
+  /**
+   * Where a probe can start now: a free CPU thread, else a free thread of the
+   * blocking-wait pool (so probes are not stuck behind long CPU tasks), else none.
+   */
+  private probePool(): ThreadPool | undefined {
+    if (this.cpu.spareCapacity() > 0) return this.cpu;
+    if (this.blocking !== this.cpu && this.blocking.spareCapacity() > 0) return this.blocking;
+    return undefined;
   }
 
   /** A thread came free, or a task got measured: let waiting calls go on. */
   private wakeGates(): void {
     if (this.waitingAtGates === 0) return;
-    let spare = this.cpu.spareCapacity();
+    let spare = Math.max(0, this.cpu.spareCapacity()) + (this.blocking === this.cpu ? 0 : Math.max(0, this.blocking.spareCapacity()));
     for (const state of this.states.values()) {
       if (state.gate.size === 0) continue;
-      if (this.decision(state.ref, state.profile).behaviour !== 'unknown') state.gate.release();
+      if (this.choice(state).behaviour !== 'unknown') state.gate.release();
       else if (spare > 0) spare -= state.gate.release(spare);
     }
   }
 
   private shouldProfile(s: TaskState): boolean {
-    return s.profile.samples < DENSE_SAMPLES || s.profile.runs % PROFILE_EVERY === 0;
+    return s.profile.samples < DENSE_SAMPLES || s.total % PROFILE_EVERY === 0;
   }
 
   private async onWorker(
@@ -252,21 +295,22 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       return await pool.submit(s.ref, input, false, options, {
         ...(profile && {
           onProfile: (p, runMs, cold) => {
-            // A first run in a worker (lazy imports, cold JIT) says little about the next ones.
-            if (p.first) return;
             // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
-            s.profile = addSample(s.profile, { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu });
+            const sample = { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu };
+            // A first run in a worker (lazy imports, cold JIT) only adds CPU: trust it when it says "waiting".
+            if (p.first && sample.cpuMs >= sample.wallMs * this.env.waitingBelow) return;
+            this.setProfile(s, addSample(s.profile, sample));
             if (s.gate.size > 0) queueMicrotask(() => this.wakeGates());
             // A worker's first task pays its start-up: that is not the cost of dispatch.
             if (cold) return;
             const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));
-            s.profile = addOverhead(s.profile, model, overhead);
+            this.setProfile(s, addOverhead(s.profile, model, overhead));
             if (model === 'threads') this.threadOverheadMs += 0.1 * (overhead - this.threadOverheadMs);
           },
         }),
       });
     } catch (error) {
-      if (error instanceof WorkerCrashedError) s.profile = addCrash(s.profile, error.reason === 'out-of-memory');
+      if (error instanceof WorkerCrashedError) this.setProfile(s, addCrash({ ...s.profile, runs: s.total }, error.reason === 'out-of-memory'));
       throw error;
     }
   }
@@ -280,7 +324,10 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       const result = fn(value, ctx);
       const slice = performance.now() - start;
       const sync = !(result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function');
-      if (sync || slice > BLOCKING_SLICE_MS) s.profile = addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 });
+      // A long synchronous slice always counts (the task blocks the loop); short ones now and then.
+      if (slice > BLOCKING_SLICE_MS || (sync && s.total % INLINE_SAMPLE_EVERY === 0)) {
+        this.setProfile(s, addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 }));
+      }
       return result;
     };
     return this.loopEx.run(body, input, options);
@@ -293,13 +340,14 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
 
   /** The pool for blocking waits grows to the size the measurements ask for. */
   private blockingPool(size: number): ThreadPool {
+    if (this.blocking === this.cpu) return this.cpu;
     const floor = this.options.threads?.max ?? this.env.cores;
     this.blocking.resize(Math.max(size, floor));
     return this.blocking;
   }
 
   private subs(): Array<LoopExecutor | ThreadPool | ProcessPool> {
-    return [this.loopEx, this.cpu, this.blocking, this.procs];
+    return this.blocking === this.cpu ? [this.loopEx, this.cpu, this.procs] : [this.loopEx, this.cpu, this.blocking, this.procs];
   }
 
   /** Collect the executor's run and wait samples into auto's own percentiles. */
@@ -321,7 +369,7 @@ export function auto(options: AutoOptions = {}): AutoExecutor {
     }
   }
   intOption(owner, 'probeRuns', options.probeRuns, 2, { min: 1, max: 1000 });
-  intOption(owner, 'maxBlockingThreads', options.maxBlockingThreads, 64, { min: 1, max: 1024 });
+  intOption(owner, 'maxBlockingThreads', options.maxBlockingThreads, 64, { min: 0, max: 1024 });
   intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity });
   objectOption(owner, 'loop', options.loop);
   objectOption(owner, 'threads', options.threads);

@@ -34,8 +34,13 @@ export class Gate {
         signal.addEventListener('abort', abort, { once: true });
         waiter.cleanup = () => signal.removeEventListener('abort', abort);
       }
-      const at = this.waiters.findIndex((w) => (again ? w.priority <= priority : w.priority < priority));
-      this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+      const last = this.waiters[this.waiters.length - 1];
+      // The common case (same priority, first wait) appends in O(1).
+      if (!again && (!last || last.priority >= priority)) this.waiters.push(waiter);
+      else {
+        const at = this.waiters.findIndex((w) => (again ? w.priority <= priority : w.priority < priority));
+        this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+      }
     });
   }
 

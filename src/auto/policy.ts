@@ -62,60 +62,57 @@ export function blockingPoolSize(p: Pick<TaskProfile, 'wallMs' | 'cpuMs'>, cores
   return Math.max(cores, Math.min(max, Math.round(cores * (1 + wait / compute))));
 }
 
-export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
-  if (env.pin) {
-    return { model: env.pin, behaviour: 'pinned', reason: `${env.pin} — pinned by the user`, profile };
-  }
-  if (profile.crashes > 0) {
-    const what = profile.ooms > 0 ? `ran out of memory ${profile.ooms} time${profile.ooms === 1 ? '' : 's'}` : `crashed its worker ${profile.crashes} time${profile.crashes === 1 ? '' : 's'}`;
-    return {
-      model: 'processes',
-      behaviour: 'crashing',
-      reason: `processes — ${what} in ${profile.runs} run${profile.runs === 1 ? '' : 's'}: isolated in child processes so a crash cannot take threads or the service with it`,
-      profile,
-    };
-  }
-  if (profile.samples < env.probeRuns) {
-    return {
-      model: 'threads',
-      behaviour: 'unknown',
-      reason: `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`,
-      profile,
-    };
-  }
+/** The routing part of a decision, without the words: cheap enough for every call. */
+export interface Choice {
+  model: Model;
+  behaviour: Behaviour;
+  threads?: number;
+}
+
+export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
+  if (env.pin) return { model: env.pin, behaviour: 'pinned' };
+  if (profile.crashes > 0) return { model: 'processes', behaviour: 'crashing' };
+  if (profile.samples < env.probeRuns) return { model: 'threads', behaviour: 'unknown' };
   // Shorter than a dispatch: inline wins whether it calculates or waits (and at this
   // scale the CPU clock is too coarse to tell the two apart anyway).
-  if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) {
-    return {
-      model: 'loop',
-      behaviour: 'tiny',
-      reason: `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`,
-      profile,
-    };
+  if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) return { model: 'loop', behaviour: 'tiny' };
+  if (cpuShare(profile) < env.waitingBelow) {
+    if (profile.elu <= env.blockingAbove) return { model: 'loop', behaviour: 'waiting-async' };
+    return { model: 'threads', behaviour: 'waiting-blocking', threads: blockingPoolSize(profile, env.cores, env.maxBlockingThreads) };
   }
+  return { model: 'threads', behaviour: 'calculating' };
+}
+
+/** The choice with its reason in plain words and the numbers behind it. */
+export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
+  const c = choose(profile, env);
   const share = cpuShare(profile);
-  if (share < env.waitingBelow) {
-    if (profile.elu <= env.blockingAbove) {
-      return {
-        model: 'loop',
-        behaviour: 'waiting-async',
-        reason: `loop — waits ${pct(1 - share)} of its ${ms(profile.wallMs)} (CPU ${ms(profile.cpuMs)}, its event loop idle ${pct(1 - profile.elu)}): async waiting belongs on the event loop`,
-        profile,
-      };
+  const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
+  let reason: string;
+  switch (c.behaviour) {
+    case 'pinned':
+      reason = `${c.model} — pinned by the user`;
+      break;
+    case 'crashing': {
+      const what = profile.ooms > 0 ? `ran out of memory ${times(profile.ooms)}` : `crashed its worker ${times(profile.crashes)}`;
+      reason = `processes — ${what} in ${profile.runs} run${profile.runs === 1 ? '' : 's'}: isolated in child processes so a crash cannot take threads or the service with it`;
+      break;
     }
-    const n = blockingPoolSize(profile, env.cores, env.maxBlockingThreads);
-    return {
-      model: 'threads',
-      behaviour: 'waiting-blocking',
-      reason: `threads — blocks: waits ${pct(1 - share)} of its ${ms(profile.wallMs)} while its event loop is busy ${pct(profile.elu)} (synchronous waiting); on the event loop it would freeze everything, so it runs on ${n} threads (cores × (1 + wait/compute))`,
-      threads: n,
-      profile,
-    };
+    case 'unknown':
+      reason = `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`;
+      break;
+    case 'tiny':
+      reason = `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`;
+      break;
+    case 'waiting-async':
+      reason = `loop — waits ${pct(1 - share)} of its ${ms(profile.wallMs)} (CPU ${ms(profile.cpuMs)}, its event loop idle ${pct(1 - profile.elu)}): async waiting belongs on the event loop`;
+      break;
+    case 'waiting-blocking':
+      reason = `threads — blocks: waits ${pct(1 - share)} of its ${ms(profile.wallMs)} while its event loop is busy ${pct(profile.elu)} (synchronous waiting); on the event loop it would freeze everything, so it runs on ${c.threads} threads (cores × (1 + wait/compute))`;
+      break;
+    case 'calculating':
+      reason = `threads — calculates ${pct(share)} of its ${ms(profile.wallMs)}; dispatch costs ~${ms(env.threadOverheadMs)}`;
+      break;
   }
-  return {
-    model: 'threads',
-    behaviour: 'calculating',
-    reason: `threads — calculates ${pct(share)} of its ${ms(profile.wallMs)}; dispatch costs ~${ms(env.threadOverheadMs)}`,
-    profile,
-  };
+  return { ...c, reason, profile };
 }

@@ -4,8 +4,10 @@ import type { ContractFactory } from '../spec.js';
 export const name: ContractFactory['name'] = 'auto';
 export const create: ContractFactory['create'] = ({ slots, maxQueue }) => {
   const q = maxQueue !== undefined ? { maxQueue } : {};
+  // maxBlockingThreads: 0 keeps auto() to exactly `slots` threads, as the contract's queueing tests need.
   return auto({
     ...q,
+    maxBlockingThreads: 0,
     loop: { concurrency: slots, ...q },
     threads: { max: slots, cancelGrace: 200, ...q },
     processes: { max: slots, cancelGrace: 200, ...q },
