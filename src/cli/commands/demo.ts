@@ -1,0 +1,39 @@
+/**
+ * `boundwise demo [--quick] [--json [file]] [--only apis,cpu,…]`
+ *
+ * Runs the five classic scenarios — calling many APIs, heavy computation, a
+ * blocking database driver, a backend service, tiny tasks — on every model and
+ * prints one table each. The demo is compiled into the package (src/demo →
+ * dist/demo), so it runs from an installed package without tsx; the SQLite
+ * scenario needs better-sqlite3 and says so when it is missing.
+ * Exit codes: 0 every check passed, 1 a check failed, 2 usage error.
+ */
+import type { CAC } from 'cac';
+import { runDemo, unknownScenarios } from '../../demo/index.js';
+
+interface DemoCliOptions {
+  quick?: boolean;
+  json?: boolean | string;
+  only?: string;
+}
+
+export function register(cli: CAC): void {
+  cli
+    .command('demo', 'Run the classic concurrency scenarios on every model and print the measurements side by side')
+    .option('--quick', 'Reduced sizes: a few seconds per scenario')
+    .option('--json [file]', 'Results as JSON: on stdout instead of the tables, or written to <file>')
+    .option('--only <ids>', 'Comma-separated scenarios: apis, cpu, sqlite, service, tiny')
+    .example('boundwise demo --quick --only cpu,tiny')
+    .action(async (options: DemoCliOptions) => {
+      const only = options.only === undefined ? undefined : String(options.only).split(',').filter(Boolean);
+      const unknown = unknownScenarios(only);
+      if (unknown.length > 0) {
+        process.stderr.write(`boundwise demo: unknown scenario ${unknown.join(', ')}; choose from apis, cpu, sqlite, service, tiny\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const json = options.json === '' ? true : options.json;
+      const report = await runDemo({ quick: options.quick === true, ...(json !== undefined && { json }), ...(only && { only }) });
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,54 @@
+/**
+ * Measure one run: wall time, CPU time (all threads of this process, plus its
+ * child processes where /proc tells), and peak resident memory sampled while it
+ * runs. Runs that start child processes must stop them before returning (close
+ * the pool inside `fn`): the kernel then adds their CPU time to ours, exactly.
+ */
+import { childPids, procAvailable, reapedChildrenCpuMs, rssMb } from './proc.js';
+
+export interface Measured<T> {
+  value: T;
+  wallMs: number;
+  cpuMs: number;
+  cpuScope: 'process' | 'process+children';
+  peakRssMb: number;
+}
+
+export interface MeasureOptions {
+  /** Also sample the memory of child processes (a /proc scan per sample). */
+  children?: boolean;
+  /** ms between memory samples. Default 50. */
+  intervalMs?: number;
+}
+
+export async function measure<T>(fn: () => Promise<T>, options: MeasureOptions = {}): Promise<Measured<T>> {
+  let peak = 0;
+  const sample = () => {
+    let mb = process.memoryUsage.rss() / 2 ** 20;
+    if (options.children) for (const pid of childPids()) mb += rssMb(pid);
+    peak = Math.max(peak, mb);
+  };
+  // A blocked event loop also blocks this timer: the final sample still sees the end state.
+  const timer = setInterval(sample, options.intervalMs ?? 50);
+  sample();
+  const reaped0 = reapedChildrenCpuMs();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const reaped1 = reapedChildrenCpuMs();
+    sample();
+    const children = reaped0 !== undefined && reaped1 !== undefined ? reaped1 - reaped0 : 0;
+    return {
+      value,
+      wallMs,
+      cpuMs: (cpu.user + cpu.system) / 1000 + children,
+      cpuScope: procAvailable ? 'process+children' : 'process',
+      peakRssMb: peak,
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Progress of the demo on stderr: a bar redrawn in place on a terminal, plain
+ * lines otherwise (CI logs, pipes), so stdout carries only the tables or JSON.
+ */
+export interface ProgressSink {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export interface Progress {
+  step(label: string): void;
+  done(): void;
+}
+
+export function bar(fraction: number, width: number): string {
+  const full = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+  return '█'.repeat(full) + '░'.repeat(width - full);
+}
+
+export function progress(total: number, sink: ProgressSink): Progress {
+  let done = -1;
+  const started = performance.now();
+  let lastLabel = '';
+  const draw = () => {
+    const secs = ((performance.now() - started) / 1000).toFixed(0);
+    const line = `demo ${bar(Math.max(0, done) / total, 24)} ${Math.max(0, done)}/${total} ${secs}s  ${lastLabel}`;
+    const width = Math.max(20, (sink.columns ?? 80) - 1);
+    sink.write(`\r\x1b[2K${line.slice(0, width)}`);
+  };
+  // On a terminal the bar also moves while a long step runs (the seconds count up).
+  const timer = sink.isTTY ? setInterval(draw, 250) : undefined;
+  timer?.unref();
+  return {
+    step(label) {
+      done++;
+      lastLabel = label;
+      if (sink.isTTY) draw();
+      else sink.write(`demo [${done + 1}/${total}] ${label}\n`);
+    },
+    done() {
+      if (timer) clearInterval(timer);
+      if (sink.isTTY) sink.write('\r\x1b[2K');
+    },
+  };
+}

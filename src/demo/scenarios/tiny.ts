@@ -1,0 +1,79 @@
+/**
+ * 5. Tiny tasks: counting the tokens of thousands of short strings, microseconds
+ * each. Shipping each one to a process costs far more in messages and copying
+ * than the work itself; one message per batch (map's chunkSize) is the fix.
+ */
+import { auto, loop, processes, tasks, threads } from '../../index.js';
+import { taskModule } from '../task-url.js';
+import { countTokens, makeTexts } from '../tasks/tokens.js';
+import { byWallTime, calculatesRule } from '../judge.js';
+import { autoDecision, collect, markRows, measuredRow, notAutoOrBaseline, setSpeedups } from './common.js';
+import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
+
+const t = tasks<typeof import('../tasks/tokens.js')>(taskModule('tokens'));
+const TITLE = 'Tiny tasks';
+const CHUNK = 500;
+
+export async function run({ quick = false, onStep = () => {} }: ScenarioOptions = {}): Promise<ScenarioResult> {
+  const n = quick ? 2_000 : 20_000;
+  const texts = makeTexts(n);
+  const rows: Row[] = [];
+  const totals: number[] = [];
+  const add = ({ row, value }: { row: Row; value: number[] }) => {
+    rows.push(row);
+    totals.push(value.length === n ? value.reduce((a, b) => a + b, 0) : -1);
+  };
+  let decision;
+
+  onStep('sequential');
+  add(await measuredRow('sequential', async () => texts.map(countTokens)));
+  onStep('loop()');
+  add(await measuredRow('loop()', async () => {
+    await using ex = loop();
+    return await collect(ex.map(t.countTokens, texts));
+  }));
+  onStep('threads()');
+  add(await measuredRow('threads()', async () => {
+    await using ex = threads();
+    return await collect(ex.map(t.countTokens, texts));
+  }));
+  onStep('processes()');
+  add(await measuredRow('processes()', async () => {
+    await using ex = processes();
+    return await collect(ex.map(t.countTokens, texts));
+  }, { children: true }));
+  const batched = `processes(), chunkSize ${CHUNK}`;
+  onStep(batched);
+  add(await measuredRow(batched, async () => {
+    await using ex = processes();
+    return await collect(ex.map(t.countTokens, texts, { chunkSize: CHUNK }));
+  }, { children: true }));
+  onStep('auto()');
+  add(await measuredRow('auto()', async () => {
+    await using ex = auto();
+    const out = await collect(ex.map(t.countTokens, texts));
+    decision = autoDecision(ex.explain(t.countTokens));
+    return out;
+  }, { children: true }));
+
+  setSpeedups(rows, rows[0]!);
+  const best = Math.min(...rows.map((r) => r.wallMs));
+  markRows(rows, calculatesRule, (r) => byWallTime(r.wallMs, best), notAutoOrBaseline('sequential'));
+  const perItemUs = (rows[0]!.wallMs * 1000) / n;
+  return {
+    id: 'tiny',
+    title: TITLE,
+    workload: `counting tokens in ${n.toLocaleString('en')} short strings (~${perItemUs.toFixed(1)} µs each inline)`,
+    rule: 'calculates → processes',
+    columns: [],
+    rows,
+    auto: decision ?? null,
+    checks: rows.slice(1).map((r, i) => ({ name: `${r.model} total = sequential`, ok: totals[i + 1] === totals[0] })),
+    notes: [
+      'One task per string is the classic mistake: each costs a message each way, far more than the microseconds of work.',
+      `chunkSize ${CHUNK} sends ${CHUNK} strings per message; auto() measures the task, finds it shorter than a dispatch and runs it inline.`,
+    ],
+  };
+}
+
+export const scenario: Scenario = { id: 'tiny', title: TITLE, steps: 6, run };
