@@ -4,7 +4,7 @@
  * `npm run demo`, `npx boundwise demo` and each example's own main.
  */
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { renderScenario, ruleScore } from './format.js';
 import { progress, type ProgressSink } from './progress.js';
 import { scenarios } from './scenarios/index.js';
@@ -24,6 +24,10 @@ export interface DemoReport {
   node: string;
   cpus: number;
   cpuModel: string;
+  /** 1-minute load average when the demo started: other work on the machine skews every figure. */
+  loadAverage: number;
+  /** Whether the demo ran compiled (dist/) or from TypeScript source under tsx, where every thread and process compiles its modules on start. */
+  runtime: 'compiled' | 'tsx';
   quick: boolean;
   totalMs: number;
   results: ScenarioResult[];
@@ -40,6 +44,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   const stderr = options.stderr ?? process.stderr;
   const chosen = options.only?.length ? scenarios.filter((s) => options.only!.includes(s.id)) : scenarios;
   const bar = progress(chosen.reduce((n, s) => n + s.steps, 0), stderr);
+  const load = loadavg()[0] ?? 0;
   const started = performance.now();
   const results: ScenarioResult[] = [];
   try {
@@ -51,6 +56,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
     node: process.version,
     cpus: availableParallelism(),
     cpuModel: cpus()[0]?.model ?? 'unknown',
+    loadAverage: load,
+    runtime: import.meta.url.endsWith('.ts') ? 'tsx' : 'compiled',
     quick: options.quick ?? false,
     totalMs: performance.now() - started,
     results,
@@ -61,7 +68,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
   if (options.json === true) {
     stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
-    stdout.write(`boundwise demo — Node ${report.node}, ${report.cpus} cores (${report.cpuModel})${report.quick ? ', quick sizes' : ''}\n\n`);
+    stdout.write(
+      `boundwise demo — Node ${report.node}, ${report.cpus} cores (${report.cpuModel}), load average ${report.loadAverage.toFixed(1)} at start, ` +
+        `${report.runtime === 'tsx' ? 'from source under tsx (slower thread and process start-up)' : 'compiled'}${report.quick ? ', quick sizes' : ''}\n\n`,
+    );
     results.forEach((r, i) => stdout.write(renderScenario(r, i + 1) + '\n\n'));
     const { right, wrong } = report.ruleOfThumb;
     stdout.write(
