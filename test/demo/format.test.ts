@@ -67,7 +67,9 @@ describe('demo formatting', () => {
     q.step('one');
     q.step('two');
     q.done();
-    assert.match(tty, /\r\x1b\[2Kdemo ░+ 0\/4/);
+    const ESC = String.fromCharCode(27);
+    assert.ok(tty.startsWith(`\r${ESC}[2Kdemo ░`), 'clears the line and draws the bar');
+    assert.match(tty, /demo ░+ 0\/4/);
     assert.match(tty, /demo ██████░+ 1\/4 \d+s {2}two/);
     assert.equal(bar(0.5, 4), '██░░');
   });
