@@ -52,7 +52,7 @@ export function renderScenario(r: ScenarioResult, index?: number): string {
     row.model,
     fmtMs(row.wallMs),
     fmtMs(row.cpuMs),
-    fmtMb(row.peakRssMb),
+    `${fmtMb(row.peakRssMb)} (+${row.addedRssMb.toFixed(0)})`,
     fmtSpeedup(row.speedup),
     ...r.columns.map((c) => fmtMetric(row.metrics[c.key])),
     fmtRule(row),

@@ -73,6 +73,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
         `${report.runtime === 'tsx' ? 'from source under tsx (slower thread and process start-up)' : 'compiled'}${report.quick ? ', quick sizes' : ''}\n\n`,
     );
     results.forEach((r, i) => stdout.write(renderScenario(r, i + 1) + '\n\n'));
+    stdout.write(
+      'CPU: every thread of this process plus its child processes (reaped children, from /proc). peak RSS: this process plus its children, ' +
+        'sampled every 50 ms; (+N) MB is what the run added to the RSS it began with. Speed-up: sequential wall time ÷ the row\'s.\n',
+    );
     const { right, wrong } = report.ruleOfThumb;
     stdout.write(
       `The rule of thumb ("waits → async or threads; calculates → processes") was right ${right} times and wrong ${wrong} times; ` +

@@ -12,6 +12,8 @@ export interface Measured<T> {
   cpuMs: number;
   cpuScope: 'process' | 'process+children';
   peakRssMb: number;
+  /** Peak minus the resident memory when the run began: what this run added. */
+  addedRssMb: number;
 }
 
 export interface MeasureOptions {
@@ -31,6 +33,7 @@ export async function measure<T>(fn: () => Promise<T>, options: MeasureOptions =
   // A blocked event loop also blocks this timer: the final sample still sees the end state.
   const timer = setInterval(sample, options.intervalMs ?? 50);
   sample();
+  const startRss = peak;
   const reaped0 = reapedChildrenCpuMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -47,6 +50,7 @@ export async function measure<T>(fn: () => Promise<T>, options: MeasureOptions =
       cpuMs: (cpu.user + cpu.system) / 1000 + children,
       cpuScope: procAvailable ? 'process+children' : 'process',
       peakRssMb: peak,
+      addedRssMb: Math.max(0, peak - startRss),
     };
   } finally {
     clearInterval(timer);

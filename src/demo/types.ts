@@ -26,6 +26,8 @@ export interface Row {
   cpuScope: 'process' | 'process+children';
   /** Highest sampled resident memory of this process plus its live child processes. */
   peakRssMb: number;
+  /** Peak minus the resident memory when the run began (the process keeps earlier runs' heap). */
+  addedRssMb: number;
   /** Wall time of the baseline row divided by this row's; null where it means nothing. */
   speedup: number | null;
   /** Scenario-specific figures, shown as extra columns. */

@@ -12,9 +12,9 @@ const result: ScenarioResult = {
   rule: 'waits → async or threads',
   columns: [{ key: 'gap', label: 'longest gap' }],
   rows: [
-    { model: 'sequential', wallMs: 1500, cpuMs: 20, cpuScope: 'process', peakRssMb: 80.4, speedup: 1, metrics: { gap: '12 ms' }, rule: null },
-    { model: 'loop()', wallMs: 50, cpuMs: 5.25, cpuScope: 'process', peakRssMb: 81, speedup: 30, metrics: {}, rule: { says: 'use', measured: 'good', right: true } },
-    { model: 'processes()', wallMs: 900, cpuMs: 700, cpuScope: 'process+children', peakRssMb: 200, speedup: 1.6667, metrics: { gap: '9 ms' }, rule: { says: 'avoid', measured: 'good', right: false } },
+    { model: 'sequential', wallMs: 1500, cpuMs: 20, cpuScope: 'process', peakRssMb: 80.4, addedRssMb: 1, speedup: 1, metrics: { gap: '12 ms' }, rule: null },
+    { model: 'loop()', wallMs: 50, cpuMs: 5.25, cpuScope: 'process', peakRssMb: 81, addedRssMb: 2, speedup: 30, metrics: {}, rule: { says: 'use', measured: 'good', right: true } },
+    { model: 'processes()', wallMs: 900, cpuMs: 700, cpuScope: 'process+children', peakRssMb: 200, addedRssMb: 120, speedup: 1.6667, metrics: { gap: '9 ms' }, rule: { says: 'avoid', measured: 'good', right: false } },
   ],
   auto: { model: 'loop', behaviour: 'waiting-async', reason: 'loop — waits' },
   checks: [{ name: 'all answered', ok: true }],
@@ -44,6 +44,7 @@ describe('demo formatting', () => {
     assert.match(text, /^2\. Example — 3 things/);
     assert.match(text, /longest gap/);
     assert.match(text, /loop\(\) .* use: right ✓/);
+    assert.match(text, /200 MB \(\+120\)/);
     assert.match(text, /processes\(\) .* avoid: wrong ✗/);
     assert.match(text, /auto\(\) chose loop \(waiting-async\): loop — waits/);
     assert.match(text, /checks: all answered — all passed/);

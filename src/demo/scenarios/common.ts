@@ -18,7 +18,7 @@ export async function measuredRow<T>(
   const m = await measure(fn, options);
   return {
     value: m.value,
-    row: { model, wallMs: m.wallMs, cpuMs: m.cpuMs, cpuScope: m.cpuScope, peakRssMb: m.peakRssMb, speedup: null, metrics: {}, rule: null },
+    row: { model, wallMs: m.wallMs, cpuMs: m.cpuMs, cpuScope: m.cpuScope, peakRssMb: m.peakRssMb, addedRssMb: m.addedRssMb, speedup: null, metrics: {}, rule: null },
   };
 }
 
