@@ -54,6 +54,8 @@ export class Counters {
   failed = 0;
   cancelled = 0;
   crashed = 0;
+  /** Messages that carried several tasks at once (pools batch a deep queue). */
+  batches = 0;
   /** Sum of run times (ms), for utilization. */
   busyMs = 0;
   readonly runTime = new SampleRing();

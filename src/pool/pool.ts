@@ -1,24 +1,27 @@
 /**
  * The worker pool behind `threads()` and `processes()`: one queue, up to `max`
- * workers, one task per worker at a time. Transports (thread or child process)
- * plug in below; everything about scheduling, cancellation and crashes is here.
+ * workers. Transports (thread or child process) plug in below; everything about
+ * scheduling, batching, cancellation and crashes is here.
  *
  *   run() ─▶ Job ─▶ PriorityQueue ─pump()─▶ idle Slot ─send─▶ worker (runner.ts)
- *                                            ▲                  │ ok / err / chunk
- *        settle ◀─ finish() ◀────────────────┴──────────────────┘
- *   abort/timeout: queued → tombstone + reject; running → reject, 'abort' to the
- *   worker, and after `cancelGrace` ms without an answer the worker is killed.
- *   exit before 'ready' → start failure (job re-queued; N in a row → broken);
- *   exit while running → that job alone fails with WorkerCrashedError; refill.
+ *                                            ▲                  │ ok / err / chunk / batch
+ *        settle ◀─ onMessage() ◀─────────────┴──────────────────┘
+ *
+ *   deep queue: a worker gets a batch of the next plain tasks in one message (batch.ts).
+ *   abort/timeout: queued → tombstone + reject; sent → reject, 'abort' to the worker,
+ *   and after `cancelGrace` ms without an answer the worker is killed.
+ *   exit before 'ready' → start failure (jobs re-queued; N in a row → broken);
+ *   exit with one job → it alone fails with WorkerCrashedError; refill;
+ *   exit with a batch → its unanswered jobs go back to the front to run alone,
+ *   so the task that crashes fails by itself and the others complete.
  */
-import type { TransferListItem } from 'node:worker_threads';
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import type { Settled } from '../map.js';
-import { PriorityQueue, type Queued } from '../queue.js';
+import { PriorityQueue } from '../queue.js';
 import { Counters } from '../stats.js';
 import { effectiveSignal } from '../scope.js';
-import { isTaskRef, taskLabel, type Task, type TaskRef } from '../task.js';
-import { deserializeError, serializeError } from '../remote-error.js';
+import { isTaskRef, taskLabel, type Task } from '../task.js';
+import { deserializeError, serializeError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
 import {
   abortError,
@@ -31,8 +34,18 @@ import {
   WorkerCrashedError,
   type CrashReason,
 } from '../errors.js';
-import type { ExitInfo, Transport, WorkerChannel } from './channel.js';
-import type { FromWorker, TaskProfile, ToWorker } from './protocol.js';
+import type { ExitInfo, Transport } from './channel.js';
+import type { ChunkOutcome, FromWorker, ToWorker } from './protocol.js';
+import { Job, Slot, type SubmitExtras } from './records.js';
+import { batchable, batchSize } from './batch.js';
+
+export type { SubmitExtras } from './records.js';
+
+/** What every pool adds to the executor stats. */
+export interface PoolStats extends ExecutorStats {
+  /** Messages that carried several tasks at once (a deep queue is sent in batches). */
+  readonly batches: number;
+}
 
 export interface PoolConfig {
   /** "threads()" or "processes()", for messages. */
@@ -51,61 +64,12 @@ export interface PoolConfig {
   transport: Transport;
 }
 
-/** Internal extras to `run`: `auto()` asks workers for a profile of each task. */
-export interface SubmitExtras {
-  /**
-   * `runMs`: what the parent saw, from dispatch to the answer; minus `profile.wall` it is the
-   * dispatch cost. `cold`: the worker's first task (its start-up and module loading are in runMs).
-   */
-  onProfile?: (profile: TaskProfile, runMs: number, cold: boolean) => void;
-}
-
-let jobIds = 0;
-
-class Job implements Queued {
-  removed = false;
-  settled = false;
-  slot: Slot | undefined = undefined;
-  startedAt = 0;
-  timer: NodeJS.Timeout | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
-  readonly id = ++jobIds;
-  readonly enqueuedAt = performance.now();
-  constructor(
-    readonly ref: TaskRef,
-    readonly input: unknown,
-    readonly chunk: boolean,
-    readonly priority: number,
-    readonly timeout: number,
-    readonly signal: AbortSignal | undefined,
-    readonly transfer: TransferListItem[] | undefined,
-    readonly resolve: (value: any) => void,
-    readonly reject: (error: unknown) => void,
-    readonly onProfile: SubmitExtras['onProfile'],
-  ) {}
-}
-
-class Slot {
-  ready = false;
-  stopping = false;
-  job: Job | undefined = undefined;
-  tasks = 0;
-  refed = true;
-  idleTimer: NodeJS.Timeout | undefined = undefined;
-  graceTimer: NodeJS.Timeout | undefined = undefined;
-  channel!: WorkerChannel;
-  exited: Promise<void>;
-  markExited!: () => void;
-  constructor(readonly id: number) {
-    this.exited = new Promise((resolve) => (this.markExited = resolve));
-  }
-}
-
-export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends BaseExecutor<S> {
+export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor<S> {
   protected readonly counters = new Counters();
   private readonly queue = new PriorityQueue<Job>();
   private readonly slots = new Set<Slot>();
   private idle: Slot[] = [];
+  /** Jobs sent to workers and not yet answered. */
   private running = 0;
   private nextSlotId = 0;
   private startFailures = 0;
@@ -113,13 +77,17 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
   private closing: Promise<void> | undefined;
   private drainWaiters: Array<() => void> = [];
 
+  /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
+  onSpareCapacity: (() => void) | undefined = undefined;
+
   constructor(protected readonly config: PoolConfig) {
     super();
     for (let i = 0; i < config.min; i++) this.release(this.spawn());
   }
 
+  /** Enough in flight that the queue runs deep and batching pays (memory stays bounded). */
   protected defaultMapConcurrency(): number {
-    return this.config.max * 2;
+    return this.config.max * 64;
   }
 
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
@@ -172,28 +140,13 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       }
       this.queue.push(job, job.priority);
       this.pump();
-      if (!job.slot && this.queue.length > this.config.maxQueue) {
+      if (!job.slot && !job.settled && this.queue.length > this.config.maxQueue) {
         job.removed = true;
         this.queue.removed();
         this.counters.submitted--;
         this.settle(job, false, new QueueFullError(owner.replace('()', ''), this.config.maxQueue));
       }
     });
-  }
-
-  /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
-  onSpareCapacity: (() => void) | undefined = undefined;
-
-  /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
-  spareCapacity(): number {
-    if (this.broken) return Infinity;
-    return this.idle.length + (this.config.max - this.slots.size) - this.queue.length;
-  }
-
-  /** Raise (or lower) the most workers at once; used by auto() to size a blocking-wait pool from measurements. */
-  resize(max: number): void {
-    this.config.max = Math.max(1, Math.max(this.config.min, Math.floor(max)));
-    this.pump();
   }
 
   stats(): S {
@@ -206,6 +159,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       failed: c.failed,
       cancelled: c.cancelled,
       crashed: c.crashed,
+      batches: c.batches,
       queued: this.queue.length,
       running: this.running,
       workers: this.slots.size,
@@ -220,6 +174,18 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
   /** Executor-specific additions to the stats snapshot. */
   protected extraStats(): object {
     return {};
+  }
+
+  /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
+  spareCapacity(): number {
+    if (this.broken) return Infinity;
+    return this.idle.length + (this.config.max - this.slots.size) - this.queue.length;
+  }
+
+  /** Raise (or lower) the most workers at once; used by auto() to size a blocking-wait pool from measurements. */
+  resize(max: number): void {
+    this.config.max = Math.max(1, Math.max(this.config.min, Math.floor(max)));
+    this.pump();
   }
 
   close(options?: CloseOptions): Promise<void> {
@@ -247,7 +213,8 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
     }
   }
 
-  private dispatch(slot: Slot, job: Job): void {
+  /** Send `first`, and when the queue is deep, the next plain tasks of the same kind with it. */
+  private dispatch(slot: Slot, first: Job): void {
     if (slot.idleTimer) {
       clearTimeout(slot.idleTimer);
       slot.idleTimer = undefined;
@@ -256,32 +223,61 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       slot.refed = true;
       slot.channel.ref();
     }
-    slot.job = job;
-    job.slot = slot;
-    job.startedAt = performance.now();
-    this.running++;
-    this.counters.waitTime.add(job.startedAt - job.enqueuedAt);
-    const ref = job.ref;
-    const message: ToWorker = job.chunk
-      ? { t: 'chunk', id: job.id, m: ref.module, n: ref.name, i: job.input as unknown[] }
-      : { t: 'run', id: job.id, m: ref.module, n: ref.name, i: job.input };
-    if (job.onProfile) message.p = true;
+    const jobs = [first];
+    if (batchable(first) && this.queue.length > 0) {
+      const want = Math.min(batchSize(this.queue.length + 1, this.config.max), this.config.maxTasksPerWorker - slot.tasks);
+      while (jobs.length < want) {
+        const next = this.queue.shift();
+        if (!next) break;
+        if (!batchable(next) || next.ref !== first.ref) {
+          this.queue.unshift(next, next.priority);
+          break;
+        }
+        jobs.push(next);
+      }
+    }
+    const now = performance.now();
+    for (const job of jobs) {
+      job.slot = slot;
+      job.startedAt = now;
+      this.counters.waitTime.add(now - job.enqueuedAt);
+    }
+    slot.jobs = jobs;
+    this.running += jobs.length;
+    const ref = first.ref;
+    let message: ToWorker;
+    if (jobs.length > 1) this.counters.batches++;
+    if (jobs.length > 1) message = { t: 'batch', ids: jobs.map((j) => j.id), m: ref.module, n: ref.name, i: jobs.map((j) => j.input) };
+    else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: first.input as unknown[] };
+    else message = { t: 'run', id: first.id, m: ref.module, n: ref.name, i: first.input };
+    if (first.onProfile && message.t !== 'batch') message.p = true;
     try {
-      slot.channel.send(message, job.transfer);
+      slot.channel.send(message, first.transfer);
     } catch (error) {
-      // Nothing reached the worker: it stays healthy and goes back to work.
-      slot.job = undefined;
-      job.slot = undefined;
-      this.running--;
-      const bad = job.chunk
-        ? (job.input as unknown[]).map((v, k) => findUncloneable(v, `inputs[${k}]`)).find(Boolean)
-        : findUncloneable(job.input);
-      this.counters.failed++;
-      this.settle(job, false, new TaskInputError(bad?.path ?? 'input', bad?.problem ?? String(error), { cause: error }));
-      this.release(slot);
+      this.unsendable(slot, jobs, error);
       return;
     }
-    if (job.timeout !== Infinity && slot.ready) job.timer = setTimeout(onTimeout, job.timeout, this, job);
+    if (first.timeout !== Infinity && slot.ready) first.timer = setTimeout(onTimeout, first.timeout, this, first);
+  }
+
+  /** Nothing reached the worker: it stays healthy; bad inputs fail, good ones go back to the line. */
+  private unsendable(slot: Slot, jobs: Job[], error: unknown): void {
+    slot.jobs = [];
+    this.running -= jobs.length;
+    for (let k = jobs.length - 1; k >= 0; k--) {
+      const job = jobs[k] as Job;
+      job.slot = undefined;
+      const bad = job.chunk
+        ? (job.input as unknown[]).map((v, i) => findUncloneable(v, `inputs[${i}]`)).find(Boolean)
+        : findUncloneable(job.input);
+      if (bad || jobs.length === 1) {
+        this.counters.failed++;
+        this.settle(job, false, new TaskInputError(bad?.path ?? 'input', bad?.problem ?? String(error), { cause: error }));
+      } else if (!job.settled) {
+        this.queue.unshift(job, job.priority);
+      }
+    }
+    this.release(slot);
   }
 
   /** A worker is free: give it the next job, recycle it, or let it idle. */
@@ -310,7 +306,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
 
   private retireIdle(slot: Slot): void {
     slot.idleTimer = undefined;
-    if (slot.job || slot.stopping || this.slots.size <= this.config.min) return;
+    if (slot.jobs.length || slot.stopping || this.slots.size <= this.config.min) return;
     this.stop(slot);
   }
 
@@ -350,7 +346,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
     if (msg.t === 'ready') {
       slot.ready = true;
       this.startFailures = 0;
-      const job = slot.job;
+      const job = slot.jobs[0];
       // The timeout counts from the start of running: a worker that was still starting had not begun.
       if (job && !job.settled && job.timeout !== Infinity && !job.timer) {
         job.startedAt = performance.now();
@@ -358,46 +354,70 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       }
       return;
     }
-    const job = slot.job;
-    if (!job || job.id !== msg.id) return;
+    const jobs = slot.jobs;
+    const first = jobs[0];
+    if (!first || first.id !== msg.id) return;
     slot.ready = true;
-    slot.job = undefined;
-    job.slot = undefined;
-    this.running--;
-    const cold = slot.tasks++ === 0;
-    const ms = performance.now() - job.startedAt;
-    this.counters.runTime.add(ms);
+    slot.jobs = [];
+    this.running -= jobs.length;
+    const cold = slot.tasks === 0;
+    slot.tasks += jobs.length;
+    const ms = performance.now() - first.startedAt;
     this.counters.busyMs += ms;
     if (slot.graceTimer) {
       clearTimeout(slot.graceTimer);
       slot.graceTimer = undefined;
     }
-    if (msg.p && job.onProfile) job.onProfile(msg.p, ms, cold);
-    if (!job.settled) {
-      if (msg.t === 'ok') {
-        this.counters.completed++;
-        this.settle(job, true, msg.v);
-      } else if (msg.t === 'chunk') {
-        this.counters.completed++;
-        const where = slot.channel.label;
-        this.settle(
-          job,
-          true,
-          msg.r.map((o): Settled<unknown> => (o.ok ? o : { ok: false, error: this.remoteError(o.error, where) })),
-        );
-      } else {
-        this.counters.failed++;
-        const error =
-          msg.k === 'load'
-            ? new ExecutorBrokenError(
-                `${this.config.owner}: the task module ${job.ref.module} failed to load in ${slot.channel.label}: ${msg.e.message}`,
-                { cause: this.remoteError(msg.e, slot.channel.label) },
-              )
-            : this.remoteError(msg.e, slot.channel.label);
-        this.settle(job, false, error);
+    const where = slot.channel.label;
+    if (msg.t === 'batch') {
+      // One run time for the batch, shared by its tasks.
+      const each = ms / jobs.length;
+      for (let k = 0; k < jobs.length; k++) {
+        const job = jobs[k] as Job;
+        job.slot = undefined;
+        this.counters.runTime.add(each);
+        this.finish(job, msg.r[k] as ChunkOutcome, where);
       }
+      return this.release(slot);
     }
+    first.slot = undefined;
+    this.counters.runTime.add(ms);
+    if (msg.p && first.onProfile) first.onProfile(msg.p, ms, cold);
+    if (msg.t === 'ok') this.finish(first, { ok: true, value: msg.v }, where);
+    else if (msg.t === 'chunk') {
+      if (!first.settled) {
+        this.counters.completed++;
+        this.settle(
+          first,
+          true,
+          msg.r.map((o): Settled<unknown> => (o.ok ? o : { ok: false, error: deserializeError(o.error, where) })),
+        );
+      }
+    } else if (msg.k === 'load') {
+      // The module failed to load: every task sent with it (a batch shares one module) fails alike.
+      const broken = new ExecutorBrokenError(
+        `${this.config.owner}: the task module ${first.ref.module} failed to load in ${where}: ${msg.e.message}`,
+        { cause: deserializeError(msg.e, where) },
+      );
+      for (const job of jobs) {
+        job.slot = undefined;
+        if (job.settled) continue;
+        this.counters.failed++;
+        this.settle(job, false, broken);
+      }
+    } else this.finish(first, { ok: false, error: msg.e }, where);
     this.release(slot);
+  }
+
+  private finish(job: Job, outcome: ChunkOutcome, where: string): void {
+    if (job.settled) return;
+    if (outcome.ok) {
+      this.counters.completed++;
+      this.settle(job, true, outcome.value);
+    } else {
+      this.counters.failed++;
+      this.settle(job, false, deserializeError(outcome.error as SerializedError, where));
+    }
   }
 
   private onExit(slot: Slot, info: ExitInfo): void {
@@ -405,23 +425,26 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
     this.removeIdle(slot);
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
-    const job = slot.job;
-    slot.job = undefined;
-    if (job) {
-      this.running--;
+    const jobs = slot.jobs;
+    slot.jobs = [];
+    this.running -= jobs.length;
+    for (const job of jobs) {
       job.slot = undefined;
       if (job.timer) clearTimeout(job.timer);
       job.timer = undefined;
     }
+    const open = jobs.filter((j) => !j.settled);
     if (!slot.ready && !slot.stopping) {
       this.startFailures++;
-      if (job && !job.settled) {
-        // It never started, so it is not this job's fault: back to the front of the line.
-        job.removed = false;
-        this.queue.unshift(job, job.priority);
-      }
+      // They never started, so it is not their fault: back to the front of the line.
+      this.requeue(open, false);
       if (this.startFailures >= this.config.startAttempts) this.breakDown(describeExit(info), info.error);
-    } else if (job && !job.settled) {
+    } else if (jobs.length > 1) {
+      // Which task of the batch crashed is not known: its unanswered tasks run again, alone,
+      // so the one that crashes fails by itself (the others may run a second time).
+      this.requeue(open, true);
+    } else if (open.length === 1) {
+      const job = open[0] as Job;
       this.counters.crashed++;
       this.counters.failed++;
       this.settle(
@@ -447,6 +470,15 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
     if (this.running === 0) this.notifyDrained();
   }
 
+  private requeue(jobs: Job[], solo: boolean): void {
+    for (let k = jobs.length - 1; k >= 0; k--) {
+      const job = jobs[k] as Job;
+      job.removed = false;
+      if (solo) job.solo = true;
+      this.queue.unshift(job, job.priority);
+    }
+  }
+
   // ---- cancellation ----------------------------------------------------------
 
   /** Called by a job's signal, its timeout, or close({ cancel }). */
@@ -468,7 +500,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       // The worker is already gone; its exit handler cleans up.
     }
     if (this.config.cancelGrace === 0) this.stop(slot);
-    else slot.graceTimer ??= setTimeout(() => slot.job === job && this.stop(slot), this.config.cancelGrace);
+    else slot.graceTimer ??= setTimeout(() => slot.jobs.includes(job) && this.stop(slot), this.config.cancelGrace);
   }
 
   private cancelAll(reason: unknown): void {
@@ -476,7 +508,7 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       this.counters.cancelled++;
       this.settle(job, false, reason);
     }
-    for (const slot of this.slots) if (slot.job && !slot.job.settled) this.abort(slot.job, reason);
+    for (const slot of this.slots) for (const job of slot.jobs) if (!job.settled) this.abort(job, reason);
   }
 
   private settle(job: Job, ok: boolean, value: unknown): void {
@@ -501,10 +533,6 @@ export abstract class Pool<S extends ExecutorStats = ExecutorStats> extends Base
       this.settle(job, false, this.broken);
     }
     if (this.running === 0) this.notifyDrained();
-  }
-
-  private remoteError(e: Parameters<typeof deserializeError>[0], where: string): Error {
-    return deserializeError(e, where);
   }
 
   // ---- closing ---------------------------------------------------------------

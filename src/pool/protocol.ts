@@ -24,7 +24,9 @@ export type ToWorker =
   | { t: 'run'; id: number; m: string; n: string; i: unknown; p?: boolean }
   /** Run several inputs of one task, one after another; one reply with every outcome. */
   | { t: 'chunk'; id: number; m: string; n: string; i: unknown[]; p?: boolean }
-  /** Abort task `id`'s signal with reason `r`. */
+  /** Run several tasks of one kind in order (ids[k] with input i[k]); one reply with every outcome. */
+  | { t: 'batch'; ids: number[]; m: string; n: string; i: unknown[] }
+  /** Abort task `id`'s signal with reason `r` (or skip it, if it is in a batch and has not started). */
   | { t: 'abort'; id: number; r: SerializedError };
 
 /** Why a task failed on the worker side, when it was not the task's own throw. */
@@ -36,4 +38,6 @@ export type FromWorker =
   | { t: 'ready' }
   | { t: 'ok'; id: number; v: unknown; p?: TaskProfile }
   | { t: 'err'; id: number; e: SerializedError; k?: FailureKind; p?: TaskProfile }
-  | { t: 'chunk'; id: number; r: ChunkOutcome[]; p?: TaskProfile };
+  | { t: 'chunk'; id: number; r: ChunkOutcome[]; p?: TaskProfile }
+  /** The outcomes of a batch, in the order of its ids; `id` is the batch's first. */
+  | { t: 'batch'; id: number; r: ChunkOutcome[] };

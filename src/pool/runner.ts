@@ -49,6 +49,9 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 export function createRunner(port: Port, where: string): (message: ToWorker) => void {
   const fns = new Map<string, TaskFunction>();
   const running = new Map<number, Context>();
+  /** Tasks of the current batch not started yet, and the reasons of those aborted before they could start. */
+  const waiting = new Set<number>();
+  const abortedEarly = new Map<number, unknown>();
 
   async function load(m: string, n: string): Promise<TaskFunction> {
     const mod = await importModule(m);
@@ -145,23 +148,70 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
       }
     }
     running.delete(msg.id);
-    const p = start && profileEnd(start);
+    postOutcomes('chunk', msg.id, outcomes, `${msg.m}#${msg.n}`, start && profileEnd(start));
+  }
+
+  async function runBatch(msg: Extract<ToWorker, { t: 'batch' }>): Promise<void> {
+    for (const id of msg.ids) waiting.add(id);
+    const outcomes: ChunkOutcome[] = new Array(msg.ids.length);
+    const fn = fns.get(`${msg.m}#${msg.n}`) ?? (await loadOrReportBatch(msg));
+    for (let k = 0; k < msg.ids.length; k++) {
+      const id = msg.ids[k] as number;
+      waiting.delete(id);
+      if (!fn) continue;
+      if (abortedEarly.has(id)) {
+        outcomes[k] = { ok: false, error: serializeError(abortedEarly.get(id)) };
+        abortedEarly.delete(id);
+        continue;
+      }
+      const ctx = new Context();
+      running.set(id, ctx);
+      try {
+        let result = fn(msg.i[k], ctx);
+        if (isThenable(result)) result = await result;
+        outcomes[k] = { ok: true, value: unwrapTransfer(result).value };
+      } catch (error) {
+        outcomes[k] = { ok: false, error: serializeError(error) };
+      }
+      running.delete(id);
+    }
+    if (!fn) return;
+    postOutcomes('batch', msg.ids[0] as number, outcomes, `${msg.m}#${msg.n}`);
+  }
+
+  async function loadOrReportBatch(msg: Extract<ToWorker, { t: 'batch' }>): Promise<TaskFunction | undefined> {
     try {
-      port.post(p ? { t: 'chunk', id: msg.id, r: outcomes, p } : { t: 'chunk', id: msg.id, r: outcomes });
+      return await load(msg.m, msg.n);
+    } catch (error) {
+      const e = serializeError(error);
+      const outcomes = msg.ids.map((): ChunkOutcome => ({ ok: false, error: e }));
+      // A module that fails to load fails every task of the batch the same way as a single run.
+      if (!(error instanceof TaskNotFoundError)) {
+        for (const id of msg.ids) waiting.delete(id);
+        port.post({ t: 'err', id: msg.ids[0] as number, e, k: 'load' });
+        return undefined;
+      }
+      port.post({ t: 'batch', id: msg.ids[0] as number, r: outcomes });
+      return undefined;
+    }
+  }
+
+  /** Post a batch or chunk reply; if one value cannot be cloned, only that one fails. */
+  function postOutcomes(t: 'batch' | 'chunk', id: number, outcomes: ChunkOutcome[], task: string, p?: TaskProfile): void {
+    try {
+      port.post(t === 'chunk' && p ? { t, id, r: outcomes, p } : { t, id, r: outcomes });
     } catch {
-      // One result could not be cloned: send each alone so only that one fails.
       for (let k = 0; k < outcomes.length; k++) {
         const o = outcomes[k] as ChunkOutcome;
-        if (o.ok) {
-          try {
-            structuredClone(o.value);
-          } catch {
-            const w = findUncloneable(o.value, 'output') ?? { path: 'output', problem: 'cannot be cloned' };
-            outcomes[k] = { ok: false, error: serializeError(new TaskOutputError(`${msg.m}#${msg.n}`, w.path, w.problem)) };
-          }
+        if (!o.ok) continue;
+        try {
+          structuredClone(o.value);
+        } catch {
+          const w = findUncloneable(o.value, 'output') ?? { path: 'output', problem: 'cannot be cloned' };
+          outcomes[k] = { ok: false, error: serializeError(new TaskOutputError(task, w.path, w.problem)) };
         }
       }
-      port.post({ t: 'chunk', id: msg.id, r: outcomes });
+      port.post({ t, id, r: outcomes });
     }
   }
 
@@ -204,9 +254,16 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
       case 'chunk':
         void runChunk(msg);
         return;
-      case 'abort':
-        running.get(msg.id)?.abort(deserializeError(msg.r as SerializedError, where));
+      case 'batch':
+        void runBatch(msg);
         return;
+      case 'abort': {
+        const reason = deserializeError(msg.r as SerializedError, where);
+        const ctx = running.get(msg.id);
+        if (ctx) ctx.abort(reason);
+        else if (waiting.has(msg.id)) abortedEarly.set(msg.id, reason);
+        return;
+      }
     }
   };
 }

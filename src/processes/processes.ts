@@ -5,8 +5,7 @@
  * process), its isolation, and recycling on memory.
  */
 import { availableParallelism } from 'node:os';
-import { Pool } from '../pool/pool.js';
-import type { ExecutorStats } from '../executor.js';
+import { Pool, type PoolStats } from '../pool/pool.js';
 import { intOption, knownOptions, msOption, objectOption, oneOf, stringArrayOption } from '../options.js';
 import { InvalidOptionError, OptionRangeError } from '../errors.js';
 import { ProcessTransport } from './transport.js';
@@ -60,7 +59,7 @@ const KNOWN = [
   'stdio',
 ] as const;
 
-export type ProcessesStats = ExecutorStats;
+export type ProcessesStats = PoolStats;
 
 export class ProcessPool extends Pool<ProcessesStats> {
   readonly kind = 'processes' as const;

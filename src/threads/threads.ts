@@ -5,8 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { Pool } from '../pool/pool.js';
-import type { ExecutorStats } from '../executor.js';
+import { Pool, type PoolStats } from '../pool/pool.js';
 import { intOption, knownOptions, msOption, objectOption, stringArrayOption } from '../options.js';
 import { OptionRangeError } from '../errors.js';
 import { ThreadTransport } from './transport.js';
@@ -47,7 +46,7 @@ const KNOWN = [
   'workerData',
 ] as const;
 
-export type ThreadsStats = ExecutorStats;
+export type ThreadsStats = PoolStats;
 
 export class ThreadPool extends Pool<ThreadsStats> {
   readonly kind = 'threads' as const;

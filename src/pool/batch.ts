@@ -1,0 +1,24 @@
+/**
+ * When to send several tasks in one message. A message costs far more than a
+ * tiny task, so when the queue is deep the pool sends a worker a batch of the
+ * next tasks of the same kind; the worker runs them in order and answers once.
+ *
+ * Only plain tasks are batched: not those with a timeout (it counts from the
+ * start of running, which only the worker would know), a transfer list, a
+ * profile request or a chunk of their own; and not a task that was in a batch
+ * whose worker died (it runs alone, so a crash is pinned on the right task).
+ * A signal is fine: an aborted task in a batch is skipped or aborted by the worker.
+ */
+import type { Job } from './records.js';
+
+/** Most tasks in one message: enough to amortise the message, small enough to keep latency fair. */
+export const MAX_BATCH = 64;
+
+export function batchable(job: Job): boolean {
+  return !job.chunk && !job.solo && job.timeout === Infinity && job.transfer === undefined && job.onProfile === undefined;
+}
+
+/** How many tasks to give a worker now: an equal share of the queue, at most MAX_BATCH. */
+export function batchSize(queued: number, workers: number): number {
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(queued / Math.max(1, workers))));
+}

@@ -1,0 +1,59 @@
+/** The pool's two records: a task on its way (Job) and a worker with its jobs (Slot). */
+import type { TransferListItem } from 'node:worker_threads';
+import type { Queued } from '../queue.js';
+import type { TaskRef } from '../task.js';
+import type { WorkerChannel } from './channel.js';
+import type { TaskProfile } from './protocol.js';
+
+/** Internal extras to `run`: `auto()` asks workers for a profile of each task. */
+export interface SubmitExtras {
+  /**
+   * `runMs`: what the parent saw, from dispatch to the answer; minus `profile.wall` it is the
+   * dispatch cost. `cold`: the worker's first task (its start-up and module loading are in runMs).
+   */
+  onProfile?: (profile: TaskProfile, runMs: number, cold: boolean) => void;
+}
+
+let jobIds = 0;
+
+export class Job implements Queued {
+  removed = false;
+  settled = false;
+  /** Never batched again: it was in a batch whose worker died (see Pool.onExit). */
+  solo = false;
+  slot: Slot | undefined = undefined;
+  startedAt = 0;
+  timer: NodeJS.Timeout | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  readonly id = ++jobIds;
+  readonly enqueuedAt = performance.now();
+  constructor(
+    readonly ref: TaskRef,
+    readonly input: unknown,
+    readonly chunk: boolean,
+    readonly priority: number,
+    readonly timeout: number,
+    readonly signal: AbortSignal | undefined,
+    readonly transfer: TransferListItem[] | undefined,
+    readonly resolve: (value: any) => void,
+    readonly reject: (error: unknown) => void,
+    readonly onProfile: SubmitExtras['onProfile'],
+  ) {}
+}
+
+export class Slot {
+  ready = false;
+  stopping = false;
+  /** Jobs sent to this worker and not yet answered, in the order it runs them. */
+  jobs: Job[] = [];
+  tasks = 0;
+  refed = true;
+  idleTimer: NodeJS.Timeout | undefined = undefined;
+  graceTimer: NodeJS.Timeout | undefined = undefined;
+  channel!: WorkerChannel;
+  readonly exited: Promise<void>;
+  markExited!: () => void;
+  constructor(readonly id: number) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+  }
+}
