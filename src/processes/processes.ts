@@ -30,8 +30,8 @@ export interface ProcessesOptions {
   /** Environment of the children; default: the parent's. */
   env?: Record<string, string | undefined>;
   /**
-   * Node flags of the children; default: the parent's. Given flags replace the parent's,
-   * except its module hooks (`--import tsx`, `--require`, `--loader`), which are kept.
+   * Node flags of the children; default: the parent's (so `--import tsx` is inherited).
+   * Given flags replace the parent's: include `--import tsx` if task modules are TypeScript.
    */
   execArgv?: string[];
   /** Working directory of the children; default: the parent's. */

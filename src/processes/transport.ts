@@ -132,47 +132,39 @@ export class ProcessTransport implements Transport {
 }
 
 /**
- * The children's flags: the parent's (or the user's, keeping the parent's module
- * hooks). With another cwd, a hook given as a bare or relative specifier
+ * The children's flags: the user's, else the parent's (as with threads(), given
+ * flags replace the parent's; include `--import tsx` for TypeScript tasks). With
+ * another cwd, a module hook given as a bare or relative specifier
  * (`--import tsx`) would be looked up from that directory and not be found, so
  * it is resolved here, from the parent's side, first.
  */
 export function childExecArgv(user: string[] | undefined, cwd: string | undefined): string[] {
-  const argv = user ? [...moduleHooks(process.execArgv), ...user] : [...process.execArgv];
+  const argv = [...(user ?? process.execArgv)];
   if (cwd === undefined) return argv;
-  return argv.map((arg, k) => (k > 0 && HOOK_FLAGS.includes(argv[k - 1] as string) ? absoluteHook(argv[k - 1] as string, arg) : arg));
+  return argv.map((arg, k) => {
+    const flag = argv[k - 1] as string;
+    if (k > 0 && HOOK_FLAGS.includes(flag)) return absoluteHook(flag, arg);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(0, eq);
+    return eq > 0 && HOOK_FLAGS.includes(name) ? `${name}=${absoluteHook(name, arg.slice(eq + 1))}` : arg;
+  });
 }
 
 const HOOK_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
 
 function absoluteHook(flag: string, specifier: string): string {
   try {
+    const require = flag === '--require' || flag === '-r';
     if (specifier.startsWith('.')) {
       const path = resolvePath(process.cwd(), specifier);
-      return flag === '--require' || flag === '-r' ? path : pathToFileURL(path).href;
+      return require ? path : pathToFileURL(path).href;
     }
     if (/^(\/|file:|data:|node:)/.test(specifier)) return specifier;
-    if (flag === '--require' || flag === '-r') return createRequire(resolvePath(process.cwd(), 'noop.js')).resolve(specifier);
+    if (require) return createRequire(resolvePath(process.cwd(), 'noop.js')).resolve(specifier);
     return import.meta.resolve(specifier);
   } catch {
     return specifier; // let the child report it
   }
-}
-
-/**
- * The parent's module hooks (`--import tsx`, `--require …`, `--loader …`): kept
- * when the user gives execArgv, because without them neither the child entry
- * (when running from source) nor TypeScript task modules would load.
- */
-export function moduleHooks(execArgv: readonly string[]): string[] {
-  const hooks: string[] = [];
-  const withValue = HOOK_FLAGS;
-  for (let k = 0; k < execArgv.length; k++) {
-    const arg = execArgv[k] as string;
-    if (withValue.includes(arg) && k + 1 < execArgv.length) hooks.push(arg, execArgv[++k] as string);
-    else if (withValue.some((flag) => arg.startsWith(`${flag}=`))) hooks.push(arg);
-  }
-  return hooks;
 }
 
 /** stdio 'pipe': copy each line of a child's stdout to ours, prefixed. */

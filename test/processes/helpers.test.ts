@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineTail } from '../../src/processes/lines.js';
 import { parseVmRssMb, rssMb } from '../../src/processes/memory.js';
-import { childExecArgv, moduleHooks } from '../../src/processes/transport.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { childExecArgv } from '../../src/processes/transport.js';
 
 test('LineTail splits chunks into lines and keeps the last N', () => {
   const cases: Array<{ chunks: string[]; keep: number; end?: boolean; tail: string[]; seen: string[] }> = [
@@ -42,25 +44,15 @@ test('parseVmRssMb reads VmRSS in kB from /proc/<pid>/status', () => {
   assert.equal(rssMb(undefined), undefined);
 });
 
-test('moduleHooks keeps only loader flags, in both spellings', () => {
-  assert.deepEqual(moduleHooks(['--import', 'tsx', '--inspect', '--require', './a.cjs', '--loader=x', '--max-old-space-size=9']), [
-    '--import',
-    'tsx',
-    '--require',
-    './a.cjs',
-    '--loader=x',
-  ]);
-  assert.deepEqual(moduleHooks(['--no-warnings']), []);
-  assert.deepEqual(moduleHooks(['--import']), [], 'a dangling flag is not a hook');
-});
-
-test('childExecArgv: the parent flags by default; user flags plus hooks; hooks resolved when cwd changes', () => {
+test('childExecArgv: the parent flags by default, the given ones instead; hooks resolved when cwd changes', () => {
   assert.deepEqual(childExecArgv(undefined, undefined), process.execArgv);
-  const withUser = childExecArgv(['--max-old-space-size=64'], undefined);
-  assert.deepEqual(withUser, [...moduleHooks(process.execArgv), '--max-old-space-size=64']);
+  assert.deepEqual(childExecArgv(['--max-old-space-size=64'], undefined), ['--max-old-space-size=64']);
   // This test file runs under `--import tsx`: with another cwd the bare "tsx" becomes a file URL.
   const moved = childExecArgv(undefined, '/');
   const k = moved.indexOf('--import');
   assert.ok(k >= 0);
   assert.match(moved[k + 1] as string, /^file:\/\/.*tsx/);
+  assert.match(childExecArgv(['--import=tsx'], '/')[0] as string, /^--import=file:\/\/.*tsx/);
+  assert.deepEqual(childExecArgv(['--import', './x.mjs'], '/'), ['--import', pathToFileURL(resolve('x.mjs')).href]);
+  assert.deepEqual(childExecArgv(['--import', 'no-such-package-zz'], '/'), ['--import', 'no-such-package-zz'], 'left for the child to report');
 });
