@@ -29,6 +29,9 @@ import { DONE, Entry, HELD, QUEUED, RUNNING } from './entry.js';
 import { parseLoopOptions, type LoopOptions } from './options.js';
 import { RateLimiter } from './rate.js';
 
+/** Read by watch(): the task running synchronously on the main thread, `module#export`. */
+const CURRENT_TASK = Symbol.for('boundwise.currentTask');
+
 export interface LoopStats extends ExecutorStats {
   readonly kind: 'loop';
   /** Tasks allowed to run at once. */
@@ -199,11 +202,17 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
 
   private invoke(fn: TaskFunction, e: Entry): void {
     let out: unknown;
+    // While the task's synchronous part runs, watch() can name it if it blocks the loop.
+    const g = globalThis as Record<symbol, unknown>;
+    const outer = g[CURRENT_TASK];
+    g[CURRENT_TASK] = typeof e.task === 'function' ? e.task.name || '(anonymous function)' : e.task.id;
     try {
       out = fn(e.input, e);
     } catch (error) {
       this.finish(e, false, error);
       return;
+    } finally {
+      g[CURRENT_TASK] = outer;
     }
     if (out instanceof Promise || (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function')) {
       (out as PromiseLike<unknown>).then(

@@ -43,3 +43,22 @@ test('watch({ threshold, onBlock }) reports a block with the running task, then 
 test('bad options throw the usual errors', () => {
   assert.throws(() => watch({ threshold: 'soon' }), InvalidOptionError);
 });
+
+test('a loop() task that blocks the event loop is named in the report', async () => {
+  const { loop } = await import('../../src/loop/index.js');
+  const { tasks } = await import('../../src/task.js');
+  const fixtures = new URL('../fixtures/auto/work.ts', import.meta.url);
+  const w = tasks<typeof import('../fixtures/auto/work.js')>(fixtures);
+  let waiter: ((r: BlockReport) => void) | null = null;
+  using _handle = watch({ threshold: '50ms', onBlock: (r) => waiter?.(r) });
+  await using pool = loop();
+  await pool.run(w.tiny, 1); // the module is loaded: the next run calls the task at once
+  await new Promise((r) => setTimeout(r, 200));
+  const reported = new Promise<BlockReport>((resolve) => (waiter = resolve));
+  const keepAlive = setInterval(() => {}, 1000);
+  await pool.run(w.spin, 300);
+  const r = await reported.finally(() => clearInterval(keepAlive));
+  assert.equal(r.task, `${fixtures.href}#spin`);
+  assert.equal(r.functionName, 'spin');
+  assert.equal((globalThis as Record<symbol, unknown>)[TASK], undefined, 'the hook is cleared after the task');
+});
