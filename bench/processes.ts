@@ -1,0 +1,144 @@
+/**
+ * processes() against tinypool's child_process runtime, poolifier's cluster
+ * pool and a raw fork() echo, in one run, 2 children each:
+ *   (a) 20,000 no-op tasks submitted at once → tasks/s
+ *   (b) 2,000 no-op tasks awaited one at a time → µs per round trip
+ *   (c) start a pool of 2 and run its first task → ms
+ * plus processes() / threads() for (a) and (b). Medians of RUNS rounds
+ * (default 5), contenders interleaved round-robin; ratios printed.
+ *
+ * Like a user in production, every contender runs compiled JavaScript with
+ * plain children (execArgv: []): boundwise is compiled from src/ first (tsc,
+ * into a temporary directory), so its children do not pay for tsx transforming
+ * TypeScript, and no contender's children load the tsx loader (poolifier's
+ * cluster workers cannot start under it at all). SOURCE=1 measures src/ under
+ * tsx instead, with every contender's children inheriting the tsx flags except
+ * poolifier's.
+ *
+ *   npx tsx bench/processes.ts        RUNS=7 npx tsx bench/processes.ts
+ */
+import { compare, median } from './lib/measure.js';
+import { printTable, printTarget, ratio } from './lib/report.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { boundwiseThreads, processPeers as makePeers, type Boundwise, type Contender } from './lib/process-peers.js';
+
+const RUNS = Math.max(5, Number(process.env.RUNS ?? 5));
+const BURST = 20_000;
+const SERIAL = 2_000;
+const US = 'boundwise processes()';
+
+async function loadBoundwise(): Promise<{ bw: Boundwise; execArgv: string[]; how: string }> {
+  if (process.env.SOURCE === '1') {
+    const [{ processes }, { threads }, { tasks }] = await Promise.all([
+      import('../src/processes/index.js'),
+      import('../src/threads/index.js'),
+      import('../src/task.js'),
+    ]);
+    return { bw: { processes, threads, tasks }, execArgv: process.execArgv, how: 'src/ under tsx, children inherit the tsx flags' };
+  }
+  const out = join(tmpdir(), 'boundwise-bench-build');
+  const root = new URL('../', import.meta.url);
+  try {
+    execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.build.json', '--outDir', out], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+  } catch {
+    // Type errors elsewhere in a work-in-progress tree still emit JavaScript; only missing output is fatal.
+  }
+  const file = (p: string) => pathToFileURL(join(out, p)).href;
+  if (!existsSync(join(out, 'processes/child.js'))) throw new Error(`compiling src/ into ${out} failed`);
+  const [{ processes }, { threads }, { tasks }] = await Promise.all([
+    import(file('processes/index.js')) as Promise<typeof import('../src/processes/index.js')>,
+    import(file('threads/index.js')) as Promise<typeof import('../src/threads/index.js')>,
+    import(file('task.js')) as Promise<typeof import('../src/task.js')>,
+  ]);
+  return { bw: { processes, threads, tasks }, execArgv: [], how: 'compiled JavaScript, plain children (execArgv: [])' };
+}
+
+const { bw, execArgv, how } = await loadBoundwise();
+const processPeers = makePeers(bw, execArgv);
+const PEERS = ['tinypool child_process', 'poolifier cluster'];
+
+async function withContenders(fn: (cs: Contender[]) => Promise<void>): Promise<void> {
+  const cs = [...Object.values(processPeers).map((make) => make()), boundwiseThreads(bw, execArgv)];
+  // Warm every pool: children started, modules loaded, JIT warm.
+  for (const c of cs) await Promise.all(Array.from({ length: 500 }, (_, i) => c.run(i)));
+  try {
+    await fn(cs);
+  } finally {
+    for (const c of cs) await c.close();
+  }
+}
+
+function rows(values: Record<string, number>, unit: string) {
+  return Object.entries(values).map(([name, value]) => ({ name, value, unit }));
+}
+
+async function burst(): Promise<Record<string, number>> {
+  let out: Record<string, number> = {};
+  await withContenders(async (cs) => {
+    const samples = await compare(
+      Object.fromEntries(cs.map((c) => [c.name, () => Promise.all(Array.from({ length: BURST }, (_, i) => c.run(i)))])),
+      RUNS,
+    );
+    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, BURST / (s.ms / 1000)]));
+  });
+  printTable(`(a) ${BURST.toLocaleString('en')} no-op tasks submitted at once — tasks/s`, rows(out, 'tasks/s'), US, true);
+  return out;
+}
+
+async function serial(): Promise<Record<string, number>> {
+  let out: Record<string, number> = {};
+  await withContenders(async (cs) => {
+    const samples = await compare(
+      Object.fromEntries(
+        cs.map((c) => [
+          c.name,
+          async () => {
+            for (let i = 0; i < SERIAL; i++) await c.run(i);
+          },
+        ]),
+      ),
+      RUNS,
+    );
+    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, (s.ms * 1000) / SERIAL]));
+  });
+  printTable(`(b) ${SERIAL.toLocaleString('en')} no-op tasks awaited one at a time — µs per round trip`, rows(out, 'µs'), US, false);
+  return out;
+}
+
+async function startup(): Promise<Record<string, number>> {
+  // Round-robin like compare(), but only construct → first result is timed; each pool is closed before the next starts.
+  const all: Record<string, number[]> = Object.fromEntries(Object.keys(processPeers).map((n) => [n, []]));
+  for (let round = -1; round < RUNS; round++) {
+    for (const [name, make] of Object.entries(processPeers)) {
+      const t0 = performance.now();
+      const c = make();
+      await c.run(1);
+      const ms = performance.now() - t0;
+      await c.close();
+      if (round >= 0) (all[name] as number[]).push(ms);
+    }
+  }
+  const out = Object.fromEntries(Object.entries(all).map(([n, runs]) => [n, median(runs)]));
+  printTable('(c) start a pool of 2 and run its first task — ms', rows(out, 'ms'), US, false);
+  return out;
+}
+
+console.log(`processes() benchmark — Node ${process.version}, 2 children each, medians of ${RUNS} rounds; ${how}`);
+const a = await burst();
+const b = await serial();
+const c = await startup();
+
+const best = (values: Record<string, number>, higher: boolean) =>
+  PEERS.map((p) => values[p] as number).reduce((x, y) => (higher ? Math.max(x, y) : Math.min(x, y)));
+console.log('\nTargets (issue 4): at least the best peer (tinypool child_process, poolifier cluster) on each');
+printTarget('(a) tasks/s ≥ 1× best peer', ratio(a[US] as number, best(a, true), true), 1);
+printTarget('(b) round trip ≥ 1× best peer (ratio, higher is better)', ratio(b[US] as number, best(b, false), false), 1);
+printTarget('(c) start-up ≥ 1× best peer (ratio, higher is better)', ratio(c[US] as number, best(c, false), false), 1);
+console.log(`\nprocesses() / threads(): (a) ${(ratio(a[US] as number, a['boundwise threads()'] as number, true)).toFixed(2)}× the throughput, (b) ${((b[US] as number) / (b['boundwise threads()'] as number)).toFixed(2)}× the round trip`);
