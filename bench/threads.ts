@@ -115,7 +115,7 @@ async function mapping(): Promise<number> {
 async function memory(): Promise<number> {
   const { execFileSync } = await import('node:child_process');
   const script = new URL('./workers/idle-memory.mjs', import.meta.url).pathname;
-  const rss = (which: string) => median(Array.from({ length: 3 }, () => Number(execFileSync(process.execPath, [script, which]).toString())));
+  const rss = (which: string) => median(Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [script, which]).toString())));
   const b = rss('boundwise');
   const p = rss('piscina');
   console.log(`\n(e) resident memory with an idle pool of 2 threads`);

@@ -7,7 +7,8 @@ const task = new URL('./noop-task.mjs', import.meta.url);
 let run;
 let close;
 if (which === 'boundwise') {
-  const { threads, tasks } = await import('../../dist/index.js');
+  // The subpath a memory-minded user imports: only the thread pool is loaded.
+  const { threads, tasks } = await import('../../dist/threads/index.js');
   const pool = threads({ min: 2, max: 2 });
   const t = tasks(task);
   run = (x) => pool.run(t.noop, x);

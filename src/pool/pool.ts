@@ -215,10 +215,6 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   /** Send `first`, and when the queue is deep, the next plain tasks of the same kind with it. */
   private dispatch(slot: Slot, first: Job): void {
-    if (slot.idleTimer) {
-      clearTimeout(slot.idleTimer);
-      slot.idleTimer = undefined;
-    }
     if (!slot.refed) {
       slot.refed = true;
       slot.channel.ref();
@@ -292,23 +288,49 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     const next = this.queue.shift();
     if (next) return this.dispatch(slot, next);
     this.idle.push(slot);
-    if (slot.refed) {
-      slot.refed = false;
-      slot.channel.unref();
-    }
-    if (this.slots.size > c.min && c.idleTimeout !== Infinity && !this.closing) {
-      slot.idleTimer = setTimeout(() => this.retireIdle(slot), c.idleTimeout);
-      slot.idleTimer.unref();
-    }
+    slot.idleSince = performance.now();
+    // Unref and reap idle workers from one deferred sweep, not per task: a caller awaiting
+    // tasks one by one makes the worker busy again before the sweep runs, so the hot path
+    // pays for no ref/unref calls and no timers.
+    this.sweepSoon ??= setImmediate(this.sweep);
+    if (this.slots.size > c.min && c.idleTimeout !== Infinity && !this.closing && !this.reaper) this.armReaper(c.idleTimeout);
     if (this.running === 0) this.notifyDrained();
     this.onSpareCapacity?.();
   }
 
-  private retireIdle(slot: Slot): void {
-    slot.idleTimer = undefined;
-    if (slot.jobs.length || slot.stopping || this.slots.size <= this.config.min) return;
-    this.stop(slot);
+  private sweepSoon: NodeJS.Immediate | undefined = undefined;
+  private reaper: NodeJS.Timeout | undefined = undefined;
+
+  /** Idle workers must not keep the process alive. */
+  private readonly sweep = (): void => {
+    this.sweepSoon = undefined;
+    for (const slot of this.idle) {
+      if (slot.refed) {
+        slot.refed = false;
+        slot.channel.unref();
+      }
+    }
+  };
+
+  private armReaper(ms: number): void {
+    this.reaper = setTimeout(this.reap, ms);
+    this.reaper.unref();
   }
+
+  /** Stop workers above `min` that have been idle for idleTimeout; re-arm for the next one. */
+  private readonly reap = (): void => {
+    this.reaper = undefined;
+    const { idleTimeout, min } = this.config;
+    const now = performance.now();
+    let next = Infinity;
+    for (const slot of [...this.idle]) {
+      if (this.slots.size <= min) break;
+      const due = slot.idleSince + idleTimeout;
+      if (due <= now + 1) this.stop(slot);
+      else next = Math.min(next, due);
+    }
+    if (next !== Infinity && !this.closing) this.armReaper(next - now);
+  };
 
   private spawn(): Slot {
     const slot = new Slot(++this.nextSlotId);
@@ -331,7 +353,6 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (slot.stopping) return;
     slot.stopping = true;
     this.removeIdle(slot);
-    if (slot.idleTimer) clearTimeout(slot.idleTimer);
     slot.channel.terminate();
   }
 
@@ -423,7 +444,6 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private onExit(slot: Slot, info: ExitInfo): void {
     this.slots.delete(slot);
     this.removeIdle(slot);
-    if (slot.idleTimer) clearTimeout(slot.idleTimer);
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
     const jobs = slot.jobs;
     slot.jobs = [];
@@ -556,6 +576,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         : setTimeout(() => this.cancelAll(abortError(`${this.config.owner}.close(): tasks still running after ${timeout} ms were cancelled`)), timeout);
     await this.drained();
     if (timer) clearTimeout(timer);
+    if (this.reaper) clearTimeout(this.reaper);
+    if (this.sweepSoon) clearImmediate(this.sweepSoon);
+    this.reaper = undefined;
+    this.sweepSoon = undefined;
     for (const slot of this.slots) this.stop(slot);
     await Promise.all([...this.slots].map((s) => s.exited));
   }

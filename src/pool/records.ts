@@ -48,7 +48,8 @@ export class Slot {
   jobs: Job[] = [];
   tasks = 0;
   refed = true;
-  idleTimer: NodeJS.Timeout | undefined = undefined;
+  /** When it last became idle (performance.now()), for the idle reaper. */
+  idleSince = 0;
   graceTimer: NodeJS.Timeout | undefined = undefined;
   channel!: WorkerChannel;
   readonly exited: Promise<void>;
