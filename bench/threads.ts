@@ -69,7 +69,7 @@ async function cpu(): Promise<number> {
   const pooled: number[] = [];
   const pool = threads({ min: 2, max: 2 });
   await pool.run(t.fib, 20);
-  for (let r = 0; r < (quick ? 2 : 3); r++) {
+  for (let r = 0; r < (quick ? 3 : 7); r++) {
     let start = performance.now();
     for (let i = 0; i < 24; i++) fib(N);
     inline.push(performance.now() - start);

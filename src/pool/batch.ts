@@ -18,7 +18,17 @@ export function batchable(job: Job): boolean {
   return !job.chunk && !job.solo && job.timeout === Infinity && job.transfer === undefined && job.onProfile === undefined;
 }
 
-/** How many tasks to give a worker now: an equal share of the queue, at most MAX_BATCH. */
-export function batchSize(queued: number, workers: number): number {
-  return Math.max(1, Math.min(MAX_BATCH, Math.floor(queued / Math.max(1, workers))));
+/** A batch should take about this long at most: longer, and workers finish unevenly. */
+export const BATCH_BUDGET_MS = 2;
+
+/**
+ * How many tasks to give a worker now: an equal share of the queue, at most
+ * MAX_BATCH, and no more than fit in BATCH_BUDGET_MS at the task's usual run time
+ * (`taskMs`, undefined while unknown). Long tasks gain nothing from batching and
+ * would only be spread unevenly, so they go one by one.
+ */
+export function batchSize(queued: number, workers: number, taskMs: number | undefined = 0): number {
+  const share = Math.floor(queued / Math.max(1, workers));
+  const fit = taskMs > 0 ? Math.floor(BATCH_BUDGET_MS / taskMs) : MAX_BATCH;
+  return Math.max(1, Math.min(MAX_BATCH, share, fit));
 }

@@ -76,6 +76,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private broken: ExecutorBrokenError | undefined;
   private closing: Promise<void> | undefined;
   private drainWaiters: Array<() => void> = [];
+  /** Usual run time of each task (ms, smoothed), which bounds its batches. */
+  private readonly taskMs = new Map<string, number>();
 
   /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
   onSpareCapacity: (() => void) | undefined = undefined;
@@ -221,7 +223,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }
     const jobs = [first];
     if (batchable(first) && this.queue.length > 0) {
-      const want = Math.min(batchSize(this.queue.length + 1, this.config.max), this.config.maxTasksPerWorker - slot.tasks);
+      const want = Math.min(
+        batchSize(this.queue.length + 1, this.config.max, this.taskMs.get(first.ref.id)),
+        this.config.maxTasksPerWorker - slot.tasks,
+      );
       while (jobs.length < want) {
         const next = this.queue.shift();
         if (!next) break;
@@ -390,6 +395,9 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       slot.graceTimer = undefined;
     }
     const where = slot.channel.label;
+    const per = ms / jobs.length;
+    const before = this.taskMs.get(first.ref.id);
+    this.taskMs.set(first.ref.id, before === undefined ? per : before + 0.2 * (per - before));
     if (msg.t === 'batch') {
       // One run time for the batch, shared by its tasks.
       const each = ms / jobs.length;
@@ -458,7 +466,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.startFailures++;
       // They never started, so it is not their fault: back to the front of the line.
       this.requeue(open, false);
-      if (this.startFailures >= this.config.startAttempts) this.breakDown(describeExit(info), info.error);
+      if (this.startFailures >= this.config.startAttempts) {
+        if (this.broken) this.failQueued();
+        else this.breakDown(describeExit(info), info.error);
+      }
     } else if (jobs.length > 1) {
       // Which task of the batch crashed is not known: its unanswered tasks run again, alone,
       // so the one that crashes fails by itself (the others may run a second time).
@@ -548,6 +559,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       `${this.config.owner}: workers cannot start (${this.startFailures || 1} attempt${this.startFailures === 1 ? '' : 's'}): ${why}; check execArgv, resourceLimits and that the worker's modules load`,
       cause === undefined ? undefined : { cause },
     );
+    this.failQueued();
+  }
+
+  /** A broken pool fails what waits, now and whenever a worker that was still starting gives up. */
+  private failQueued(): void {
     for (const job of this.queue.drain()) {
       this.counters.failed++;
       this.settle(job, false, this.broken);

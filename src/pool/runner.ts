@@ -46,7 +46,13 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
-export function createRunner(port: Port, where: string): (message: ToWorker) => void {
+export interface Runner {
+  (message: ToWorker): void;
+  /** Tasks started and not yet answered. */
+  readonly busy: () => number;
+}
+
+export function createRunner(port: Port, where: string): Runner {
   const fns = new Map<string, TaskFunction>();
   const running = new Map<number, Context>();
   /** Tasks of the current batch not started yet, and the reasons of those aborted before they could start. */
@@ -215,7 +221,7 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
     }
   }
 
-  return function handle(msg: ToWorker): void {
+  const handle = function handle(msg: ToWorker): void {
     switch (msg.t) {
       case 'run': {
         const fn = fns.get(`${msg.m}#${msg.n}`);
@@ -266,4 +272,5 @@ export function createRunner(port: Port, where: string): (message: ToWorker) => 
       }
     }
   };
+  return Object.assign(handle, { busy: () => running.size + waiting.size });
 }

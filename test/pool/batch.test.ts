@@ -42,7 +42,7 @@ for (const [kind, make] of Object.entries(kinds)) {
     async function hold(pool: ReturnType<typeof make>) {
       const h = name('hold');
       // A different task than the queued ones, so the holder never joins their batch.
-      const done = pool.run(t.held, { gate: gate.url, name: h });
+      const done = pool.run(t.hold, { gate: gate.url, name: h });
       await gate.arrived(h);
       return { done, release: () => gate.open(h) };
     }
