@@ -81,6 +81,8 @@ interface TaskState {
   total: number;
   /** The routing choice for the current profile; cleared whenever the profile changes. */
   choice: Choice | undefined;
+  /** The closure that runs it inline on the loop, made once. */
+  body: TaskFunction | undefined;
   fn: TaskFunction | undefined;
   gate: Gate;
 }
@@ -202,7 +204,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private state(ref: TaskRef): TaskState {
     let s = this.states.get(ref.id);
     if (!s) {
-      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, fn: undefined, gate: new Gate() };
+      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, body: undefined, fn: undefined, gate: new Gate() };
       this.states.set(ref.id, s);
     }
     return s;
@@ -233,12 +235,21 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     return { ...s.profile, runs: s.total, runsByModel: { ...s.runs } };
   }
 
-  private async route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+  /** Route a call: synchronous on the hot path; only a call that must wait for a probe goes async. */
+  private route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    const d = this.choice(s);
+    if (d.behaviour === 'unknown' && !this.probePool()) return this.routeAfterGate(s, input, options);
+    return this.dispatchTo(s, d, input, options);
+  }
+
+  /**
+   * An unknown task is probed on a free thread. With none free, the call waits at the
+   * task's gate rather than queueing on threads: by the time it leaves, the probes may
+   * have shown where it belongs (a flood of tiny or waiting calls must not all be
+   * shipped to threads first).
+   */
+  private async routeAfterGate(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     let d = this.choice(s);
-    // An unknown task is probed on a free thread. With none free, the call waits at
-    // the task's gate rather than queueing on threads: by the time it leaves, the
-    // probes may have shown where it belongs (a flood of tiny or waiting calls must
-    // not all be shipped to threads first).
     for (let again = false; d.behaviour === 'unknown' && !this.probePool(); again = true) {
       this.waitingAtGates++;
       try {
@@ -249,12 +260,16 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       }
       d = this.choice(s);
     }
+    return this.dispatchTo(s, d, input, options);
+  }
+
+  private dispatchTo(s: TaskState, d: Choice, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
     const resample = d.model === 'loop' && d.behaviour !== 'pinned' && s.total % RESAMPLE_EVERY === RESAMPLE_EVERY - 1;
     const model: Model = resample ? 'threads' : d.model;
     s.runs[model]++;
     s.total++;
-    if (model === 'loop') return this.inline(s, input, options);
+    if (model === 'loop') return this.loopEx.run(this.inlineBody(s), input, options);
     if (model === 'processes') return this.onWorker(this.procs, s, input, options, this.shouldProfile(s));
     if (d.behaviour === 'waiting-blocking') {
       return this.onWorker(this.blockingPool(d.threads ?? this.env.cores), s, input, options, this.shouldProfile(s));
@@ -315,9 +330,9 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     }
   }
 
-  /** Run on this thread's event loop, timing the synchronous part: a long one means the task blocks. */
-  private inline(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
-    const body = (value: unknown, ctx: TaskContext): unknown => {
+  /** The task run on this thread's event loop, timing its synchronous part: a long one means it blocks. */
+  private inlineBody(s: TaskState): TaskFunction {
+    return (s.body ??= (value: unknown, ctx: TaskContext): unknown => {
       const fn = s.fn;
       if (!fn) return this.load(s).then((f) => f(value, ctx));
       const start = performance.now();
@@ -329,8 +344,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
         this.setProfile(s, addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 }));
       }
       return result;
-    };
-    return this.loopEx.run(body, input, options);
+    });
   }
 
   private async load(s: TaskState): Promise<TaskFunction> {
