@@ -66,8 +66,10 @@ const MAX_OVERHEAD_SAMPLE_MS = 2;
 /** Profile every run until this many samples, then one run in PROFILE_EVERY. */
 const DENSE_SAMPLES = 8;
 const PROFILE_EVERY = 8;
-/** A task on the loop goes to a thread for a fresh sample once in this many runs. */
-const RESAMPLE_EVERY = 64;
+/** Probes of one task running at once; its other calls wait for what they show. */
+const PROBES_AT_ONCE = 2;
+/** A task on the loop goes to a thread for a fresh sample at most this often (ms). */
+const RESAMPLE_MS = 1_000;
 /** Inline runs measured: one in this many (each costs an allocation; tiny tasks are many). */
 const INLINE_SAMPLE_EVERY = 16;
 /** An inline run whose synchronous part takes longer than this blocks the loop: re-route it. */
@@ -81,6 +83,12 @@ interface TaskState {
   total: number;
   /** The routing choice for the current profile; cleared whenever the profile changes. */
   choice: Choice | undefined;
+  /** Probes of it running now. */
+  probing: number;
+  /** Inline runs so far (one in INLINE_SAMPLE_EVERY is measured). */
+  inlineRuns: number;
+  /** When it was last sent to a thread for a fresh measurement while routed to the loop. */
+  resampledAt: number;
   /** The closure that runs it inline on the loop, made once. */
   body: TaskFunction | undefined;
   fn: TaskFunction | undefined;
@@ -204,7 +212,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private state(ref: TaskRef): TaskState {
     let s = this.states.get(ref.id);
     if (!s) {
-      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, body: undefined, fn: undefined, gate: new Gate() };
+      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, probing: 0, inlineRuns: 0, resampledAt: performance.now(), body: undefined, fn: undefined, gate: new Gate() };
       this.states.set(ref.id, s);
     }
     return s;
@@ -238,7 +246,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   /** Route a call: synchronous on the hot path; only a call that must wait for a probe goes async. */
   private route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     const d = this.choice(s);
-    if (d.behaviour === 'unknown' && !this.probePool()) return this.routeAfterGate(s, input, options);
+    if (d.behaviour === 'unknown' && !this.canProbe(s)) return this.routeAfterGate(s, input, options);
     return this.dispatchTo(s, d, input, options);
   }
 
@@ -250,7 +258,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
    */
   private async routeAfterGate(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     let d = this.choice(s);
-    for (let again = false; d.behaviour === 'unknown' && !this.probePool(); again = true) {
+    for (let again = false; d.behaviour === 'unknown' && !this.canProbe(s); again = true) {
       this.waitingAtGates++;
       try {
         await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.gateCancelled++, again);
@@ -265,7 +273,14 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
 
   private dispatchTo(s: TaskState, d: Choice, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
-    const resample = d.model === 'loop' && d.behaviour !== 'pinned' && s.total % RESAMPLE_EVERY === RESAMPLE_EVERY - 1;
+    let resample = false;
+    if (d.model === 'loop' && d.behaviour !== 'pinned' && (s.total & 63) === 63) {
+      const now = performance.now();
+      if (now - s.resampledAt >= RESAMPLE_MS) {
+        resample = true;
+        s.resampledAt = now;
+      }
+    }
     const model: Model = resample ? 'threads' : d.model;
     s.runs[model]++;
     s.total++;
@@ -274,8 +289,17 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     if (d.behaviour === 'waiting-blocking') {
       return this.onWorker(this.blockingPool(d.threads ?? this.env.cores), s, input, options, this.shouldProfile(s));
     }
-    const pool = (d.behaviour === 'unknown' && this.probePool()) || this.cpu;
-    return this.onWorker(pool, s, input, options, d.behaviour === 'unknown' || resample || this.shouldProfile(s));
+    if (d.behaviour !== 'unknown') return this.onWorker(this.cpu, s, input, options, resample || this.shouldProfile(s));
+    s.probing++;
+    return this.onWorker(this.probePool() ?? this.cpu, s, input, options, true).finally(() => {
+      s.probing--;
+      this.wakeGates();
+    });
+  }
+
+  /** A probe may start: fewer than PROBES_AT_ONCE of this task's are out, and a thread is free. */
+  private canProbe(s: TaskState): boolean {
+    return s.probing < PROBES_AT_ONCE && this.probePool() !== undefined;
   }
 
   /**
@@ -295,7 +319,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     for (const state of this.states.values()) {
       if (state.gate.size === 0) continue;
       if (this.choice(state).behaviour !== 'unknown') state.gate.release();
-      else if (spare > 0) spare -= state.gate.release(spare);
+      else if (spare > 0) spare -= state.gate.release(Math.min(spare, PROBES_AT_ONCE - state.probing));
     }
   }
 
@@ -340,7 +364,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       const slice = performance.now() - start;
       const sync = !(result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function');
       // A long synchronous slice always counts (the task blocks the loop); short ones now and then.
-      if (slice > BLOCKING_SLICE_MS || (sync && s.total % INLINE_SAMPLE_EVERY === 0)) {
+      if (slice > BLOCKING_SLICE_MS || (sync && s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0)) {
         this.setProfile(s, addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 }));
       }
       return result;
