@@ -39,7 +39,7 @@ export interface AutoOptions {
   processes?: ProcessesOptions;
   /**
    * Upper bound of the pool for blocking waits (sized from measurements), which also takes
-   * probes when the CPU threads are busy. Default 64; 0 shares the CPU threads instead.
+   * probes when the CPU threads are busy. Default 4 × cores; 0 shares the CPU threads instead.
    */
   maxBlockingThreads?: number;
   /** Most calls waiting across auto() and its executors; more reject with QueueFullError. Default Infinity. */
@@ -124,7 +124,9 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       ...DEFAULT_ENV,
       cores: availableParallelism(),
       probeRuns: options.probeRuns ?? DEFAULT_ENV.probeRuns,
-      maxBlockingThreads: options.maxBlockingThreads ?? DEFAULT_ENV.maxBlockingThreads,
+      // Starting a thread costs milliseconds of CPU: on a burst, dozens of new threads cost more
+      // than the waits they would overlap. 4 per core by default; raise it for sustained load.
+      maxBlockingThreads: options.maxBlockingThreads ?? Math.max(4, 4 * availableParallelism()),
     };
   }
 
@@ -407,7 +409,7 @@ export function auto(options: AutoOptions = {}): AutoExecutor {
     }
   }
   intOption(owner, 'probeRuns', options.probeRuns, 2, { min: 1, max: 1000 });
-  intOption(owner, 'maxBlockingThreads', options.maxBlockingThreads, 64, { min: 0, max: 1024 });
+  intOption(owner, 'maxBlockingThreads', options.maxBlockingThreads, 8, { min: 0, max: 1024 });
   intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity });
   objectOption(owner, 'loop', options.loop);
   objectOption(owner, 'threads', options.threads);
