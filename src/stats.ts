@@ -62,3 +62,19 @@ export class Counters {
   readonly waitTime = new SampleRing();
   readonly startedAt = performance.now();
 }
+
+/** The fields of ExecutorStats that come from Counters, the same for every executor. */
+export function counterStats(c: Counters, capacity: number) {
+  const uptime = performance.now() - c.startedAt;
+  return {
+    submitted: c.submitted,
+    completed: c.completed,
+    failed: c.failed,
+    cancelled: c.cancelled,
+    crashed: c.crashed,
+    utilization: uptime > 0 ? Math.min(1, c.busyMs / (uptime * capacity)) : 0,
+    runTime: Object.freeze(c.runTime.percentiles()),
+    waitTime: Object.freeze(c.waitTime.percentiles()),
+    uptime,
+  };
+}

@@ -21,7 +21,7 @@ import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, ty
 import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, timeoutError } from '../errors.js';
 import { PriorityQueue } from '../queue.js';
 import { effectiveSignal } from '../scope.js';
-import { Counters, SampleRing, type Percentiles } from '../stats.js';
+import { Counters, SampleRing, counterStats, type Percentiles } from '../stats.js';
 import { unwrapTransfer } from '../pool/transfer.js';
 import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskFunction, type TaskRef } from '../task.js';
 import { systemClock, type Clock } from './clock.js';
@@ -140,22 +140,12 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   }
 
   stats(): LoopStats {
-    const c = this.counters;
-    const uptime = performance.now() - c.startedAt;
     return Object.freeze({
       kind: this.kind,
-      submitted: c.submitted,
-      completed: c.completed,
-      failed: c.failed,
-      cancelled: c.cancelled,
-      crashed: 0,
+      ...counterStats(this.counters, this.concurrency),
       queued: this.waiting(),
       running: this.running,
       workers: 1,
-      utilization: uptime > 0 ? Math.min(1, c.busyMs / (uptime * this.concurrency)) : 0,
-      runTime: Object.freeze(c.runTime.percentiles()),
-      waitTime: Object.freeze(c.waitTime.percentiles()),
-      uptime,
       concurrency: this.concurrency,
       rateWait: Object.freeze(this.rateWait.percentiles()),
     });

@@ -18,7 +18,7 @@
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import type { Settled } from '../map.js';
 import { PriorityQueue } from '../queue.js';
-import { Counters } from '../stats.js';
+import { Counters, counterStats } from '../stats.js';
 import { effectiveSignal } from '../scope.js';
 import { isTaskRef, taskLabel, type Task } from '../task.js';
 import { deserializeError, serializeError, type SerializedError } from '../remote-error.js';
@@ -152,23 +152,13 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   }
 
   stats(): S {
-    const c = this.counters;
-    const uptime = performance.now() - c.startedAt;
     return Object.freeze({
       kind: this.kind,
-      submitted: c.submitted,
-      completed: c.completed,
-      failed: c.failed,
-      cancelled: c.cancelled,
-      crashed: c.crashed,
-      batches: c.batches,
+      ...counterStats(this.counters, this.config.max),
+      batches: this.counters.batches,
       queued: this.queue.length,
       running: this.running,
       workers: this.slots.size,
-      utilization: uptime > 0 ? Math.min(1, c.busyMs / (uptime * this.config.max)) : 0,
-      runTime: c.runTime.percentiles(),
-      waitTime: c.waitTime.percentiles(),
-      uptime,
       ...this.extraStats(),
     }) as unknown as S;
   }

@@ -4,8 +4,8 @@
  * Same scheduling core as threads(); what differs is the worker (a forked Node
  * process), its isolation, and recycling on memory.
  */
-import { availableParallelism } from 'node:os';
 import { Pool, type PoolStats } from '../pool/pool.js';
+import { commonPoolConfig } from '../pool/options.js';
 import { intOption, knownOptions, msOption, objectOption, oneOf, stringArrayOption } from '../options.js';
 import { InvalidOptionError, OptionRangeError } from '../errors.js';
 import { ProcessTransport } from './transport.js';
@@ -68,19 +68,11 @@ export class ProcessPool extends Pool<ProcessesStats> {
 export function processes(options: ProcessesOptions = {}): ProcessPool {
   const owner = 'processes()';
   knownOptions(owner, options, KNOWN);
-  const max = intOption(owner, 'max', options.max, availableParallelism(), { min: 1, max: 1024 });
-  const min = intOption(owner, 'min', options.min, 0, { min: 0, max: 1024 });
-  if (min > max) throw new OptionRangeError('min', `${owner}: option "min" (${min}) must not exceed "max" (${max})`);
+  const common = commonPoolConfig(owner, options);
   return new ProcessPool({
-    owner,
-    min,
-    max,
-    idleTimeout: msOption(owner, 'idleTimeout', options.idleTimeout, 10_000),
-    maxQueue: intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity }),
-    cancelGrace: msOption(owner, 'cancelGrace', options.cancelGrace, 1_000),
+    ...common,
     maxTasksPerWorker: intOption(owner, 'maxTasksPerChild', options.maxTasksPerChild, Infinity, { min: 1, max: Infinity }),
     maxMemoryMb: intOption(owner, 'maxMemoryMb', options.maxMemoryMb, Infinity, { min: 1, max: Infinity }),
-    startAttempts: 3,
     transport: new ProcessTransport({
       env: envOption(owner, options.env),
       execArgv: stringArrayOption(owner, 'execArgv', options.execArgv),

@@ -3,11 +3,10 @@
  * In Node, unlike under Python's GIL, worker threads run JavaScript truly in
  * parallel, one event loop each.
  */
-import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Pool, type PoolStats } from '../pool/pool.js';
-import { intOption, knownOptions, msOption, objectOption, stringArrayOption } from '../options.js';
-import { OptionRangeError } from '../errors.js';
+import { commonPoolConfig } from '../pool/options.js';
+import { intOption, knownOptions, objectOption, stringArrayOption } from '../options.js';
 import { ThreadTransport } from './transport.js';
 
 export interface ThreadsOptions {
@@ -55,23 +54,15 @@ export class ThreadPool extends Pool<ThreadsStats> {
 export function threads(options: ThreadsOptions = {}): ThreadPool {
   const owner = 'threads()';
   knownOptions(owner, options, KNOWN);
-  const max = intOption(owner, 'max', options.max, availableParallelism(), { min: 1, max: 1024 });
-  const min = intOption(owner, 'min', options.min, 0, { min: 0, max: 1024 });
-  if (min > max) throw new OptionRangeError('min', `${owner}: option "min" (${min}) must not exceed "max" (${max})`);
+  const common = commonPoolConfig(owner, options);
   const resourceLimits = objectOption<ResourceLimits>(owner, 'resourceLimits', options.resourceLimits);
   if (resourceLimits) {
     for (const [k, v] of Object.entries(resourceLimits)) intOption(owner, `resourceLimits.${k}`, v, 0, { min: 1 });
   }
   return new ThreadPool({
-    owner,
-    min,
-    max,
-    idleTimeout: msOption(owner, 'idleTimeout', options.idleTimeout, 10_000),
-    maxQueue: intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity }),
-    cancelGrace: msOption(owner, 'cancelGrace', options.cancelGrace, 1_000),
+    ...common,
     maxTasksPerWorker: intOption(owner, 'maxTasksPerWorker', options.maxTasksPerWorker, Infinity, { min: 1, max: Infinity }),
     maxMemoryMb: Infinity,
-    startAttempts: 3,
     transport: new ThreadTransport({
       resourceLimits,
       env: objectOption(owner, 'env', options.env),

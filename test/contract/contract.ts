@@ -19,18 +19,11 @@ import {
 } from '../../src/errors.js';
 import { Gate } from '../helpers/gate.js';
 import type { ContractFactory } from './spec.js';
+import { rejection } from '../helpers/rejection.js';
 
 const fixtures = new URL('../fixtures/tasks.ts', import.meta.url);
 const t = tasks<typeof import('../fixtures/tasks.js')>(fixtures);
 
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 export function defineContract(factoryUrl: URL): void {
   describe(`executor contract: ${factoryUrl.pathname.split('/').pop()}`, async () => {

@@ -4,15 +4,8 @@ import { withTimeout, withDeadline, moveOnAfter, loop } from '../../src/loop/ind
 import { currentScope } from '../../src/scope.js';
 import type { TaskContext } from '../../src/task.js';
 import { ManualClock, flush } from './manual-clock.js';
+import { rejection } from '../helpers/rejection.js';
 
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 const forever = () => new Promise<never>(() => {});
 

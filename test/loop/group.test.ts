@@ -6,15 +6,8 @@ import { tasks } from '../../src/task.js';
 import { TaskGroupError, isCancellation } from '../../src/errors.js';
 import { Gate } from '../helpers/gate.js';
 import { ManualClock, flush } from './manual-clock.js';
+import { rejection } from '../helpers/rejection.js';
 
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** Resolves when the signal aborts, then rejects with its reason, like a well-behaved task. */
 function untilAborted(signal: AbortSignal, log?: string[], name?: string): Promise<never> {

@@ -7,15 +7,8 @@ import { runInScope } from '../../src/scope.js';
 import { ExecutorClosedError, InvalidOptionError } from '../../src/errors.js';
 import type { TaskContext } from '../../src/task.js';
 import { ManualClock, flush } from './manual-clock.js';
+import { rejection } from '../helpers/rejection.js';
 
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** A task that waits until the test lets it go (or its signal aborts, if `obey`). */
 function latch() {

@@ -11,17 +11,10 @@ import { processes } from '../../src/processes/index.js';
 import { tasks } from '../../src/task.js';
 import { WorkerCrashedError } from '../../src/errors.js';
 import { Gate } from '../helpers/gate.js';
+import { rejection } from '../helpers/rejection.js';
 
 const t = tasks<typeof import('../fixtures/tasks.js')>(new URL('../fixtures/tasks.ts', import.meta.url));
 
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 const kinds = {
   threads: () => threads({ max: 1, cancelGrace: 500 }),

@@ -12,6 +12,7 @@ import { ExecutorBrokenError, WorkerCrashedError } from '../../src/errors.js';
 import { processes } from '../../src/processes/index.js';
 import { Gate } from '../helpers/gate.js';
 import { allGone, childrenOf } from './proc.js';
+import { rejection } from '../helpers/rejection.js';
 
 const t = tasks<typeof import('../fixtures/processes/tasks.js')>(new URL('../fixtures/processes/tasks.ts', import.meta.url));
 
@@ -23,14 +24,6 @@ after(async () => {
   await gate.close();
 });
 
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 test('SIGKILL of a busy child fails only its task; the other completes and the pool refills', async () => {
   await using pool = processes({ max: 2, min: 2 });

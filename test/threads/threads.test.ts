@@ -8,20 +8,13 @@ import assert from 'node:assert/strict';
 import { threads } from '../../src/threads/index.js';
 import { tasks } from '../../src/task.js';
 import { ExecutorBrokenError, WorkerCrashedError } from '../../src/errors.js';
+import { rejection } from '../helpers/rejection.js';
 
 const c = tasks<typeof import('../fixtures/threads/crashy.js')>(new URL('../fixtures/threads/crashy.ts', import.meta.url));
 const o = tasks<typeof import('../fixtures/threads/other.js')>(new URL('../fixtures/threads/other.ts', import.meta.url));
 const b = tasks<typeof import('../fixtures/threads/broken-module.js')>(new URL('../fixtures/threads/broken-module.ts', import.meta.url));
 const f = tasks<typeof import('../fixtures/tasks.js')>(new URL('../fixtures/tasks.ts', import.meta.url));
 
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 /** Wait for a condition that events will make true; the bound is a safety net. */
 async function eventually(check: () => boolean, what: string): Promise<void> {
