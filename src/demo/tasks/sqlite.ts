@@ -23,7 +23,13 @@ let driver: DatabaseConstructor | undefined;
 
 /** The better-sqlite3 constructor; throws (MODULE_NOT_FOUND) where it is not installed. */
 export function loadDriver(): DatabaseConstructor {
-  driver ??= createRequire(import.meta.url)('better-sqlite3') as DatabaseConstructor;
+  if (!driver) {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as DatabaseConstructor;
+    // The native part loads on first use: open one in memory now, so a binary built for
+    // another Node version is found here (and the scenario skipped) rather than mid-run.
+    new Database(':memory:').close();
+    driver = Database;
+  }
   return driver;
 }
 
