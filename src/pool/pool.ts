@@ -38,6 +38,7 @@ import type { ExitInfo, Transport } from './channel.js';
 import type { ChunkOutcome, FromWorker, ToWorker } from './protocol.js';
 import { Job, Slot, type SubmitExtras } from './records.js';
 import { batchable, batchSize } from './batch.js';
+import { TaskSampler } from './sampling.js';
 
 export type { SubmitExtras } from './records.js';
 
@@ -76,6 +77,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private broken: ExecutorBrokenError | undefined;
   private closing: Promise<void> | undefined;
   private drainWaiters: Array<() => void> = [];
+  /** Measurements of 1 run in 32 of each task, for watch()'s advice. */
+  private readonly sampler = new TaskSampler();
   /** Usual run time of each task (ms, smoothed), which bounds its batches. */
   private readonly taskMs = new Map<string, number>();
 
@@ -163,6 +166,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }) as unknown as S;
   }
 
+  /** Each task's sampled run time, CPU and dispatch cost (for watch()'s advice on tiny tasks). */
+  taskSamples() {
+    return this.sampler.report(this.kind === 'processes' ? 'processes' : 'threads');
+  }
+
   /** Executor-specific additions to the stats snapshot. */
   protected extraStats(): object {
     return {};
@@ -241,7 +249,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (jobs.length > 1) message = { t: 'batch', ids: jobs.map((j) => j.id), m: ref.module, n: ref.name, i: jobs.map((j) => j.input) };
     else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: first.input as unknown[] };
     else message = { t: 'run', id: first.id, m: ref.module, n: ref.name, i: first.input };
-    if (first.onProfile && message.t !== 'batch') message.p = true;
+    if (message.t === 'run' && (first.onProfile || this.sampler.shouldSample())) message.p = true;
     try {
       slot.channel.send(message, first.transfer);
     } catch (error) {
@@ -401,7 +409,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }
     first.slot = undefined;
     this.counters.runTime.add(ms);
-    if (msg.p && first.onProfile) first.onProfile(msg.p, ms, cold);
+    if (msg.p) {
+      if (!cold && !msg.p.first) this.sampler.record(taskLabel(first.ref), msg.p, ms);
+      first.onProfile?.(msg.p, ms, cold);
+    }
     if (msg.t === 'ok') this.finish(first, { ok: true, value: msg.v }, where);
     else if (msg.t === 'chunk') {
       if (!first.settled) {

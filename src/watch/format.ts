@@ -35,13 +35,18 @@ export function formatBlock(report: BlockReport): string {
 }
 
 export function formatSummary(summary: WatchSummary): string {
-  if (summary.blocks === 0) return '';
-  const lines = [
-    `${pc.yellow('boundwise watch:')} ${summary.blocks} block${summary.blocks === 1 ? '' : 's'}, ${Math.round(summary.totalBlockedMs)} ms blocked in total` +
-      (summary.longest ? `, longest ${Math.round(summary.longest.durationMs)} ms in ${summary.longest.place}` : ''),
-  ];
-  for (const p of summary.places) {
-    lines.push(`  ${String(p.count).padStart(4)}×  ${String(Math.round(p.totalMs)).padStart(7)} ms total  ${String(Math.round(p.longestMs)).padStart(6)} ms max  ${p.place}`);
+  const advice = summary.advice ?? [];
+  if (summary.blocks === 0 && advice.length === 0) return '';
+  const lines: string[] = [];
+  if (summary.blocks > 0) {
+    lines.push(
+      `${pc.yellow('boundwise watch:')} ${summary.blocks} block${summary.blocks === 1 ? '' : 's'}, ${Math.round(summary.totalBlockedMs)} ms blocked in total` +
+        (summary.longest ? `, longest ${Math.round(summary.longest.durationMs)} ms in ${summary.longest.place}` : ''),
+    );
+    for (const p of summary.places) {
+      lines.push(`  ${String(p.count).padStart(4)}×  ${String(Math.round(p.totalMs)).padStart(7)} ms total  ${String(Math.round(p.longestMs)).padStart(6)} ms max  ${p.place}`);
+    }
   }
+  for (const a of advice) lines.push(`${pc.yellow('boundwise watch:')} ${pc.cyan('advice:')} ${a.message}`);
   return lines.join('\n') + '\n';
 }

@@ -36,6 +36,7 @@ export class BlockTracker {
       totalBlockedMs: round(this.#total),
       longest: this.#longest ? { ...this.#longest, durationMs: round(this.#longest.durationMs) } : null,
       places,
+      advice: [],
     };
   }
 }

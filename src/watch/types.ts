@@ -1,4 +1,5 @@
 /** Shapes shared by the watchdog, its reports and the `watch` CLI command. */
+import type { Advice } from './advise.js';
 
 /** One frame of the main thread's stack, as the capture saw it (1-based line and column). */
 export interface StackFrame {
@@ -51,6 +52,8 @@ export interface WatchSummary {
   longest: { place: string; durationMs: number } | null;
   /** Sorted by total blocked time, longest first. */
   places: PlaceSummary[];
+  /** Mistakes read from the executors passed to watch({ executors }): tiny tasks shipped away. */
+  advice: Advice[];
 }
 
 /** What the watchdog worker sends back for one capture (raw; parsed on the main thread). */

@@ -12,14 +12,18 @@ import { parseThreshold } from './threshold.js';
 import { BlockTracker, round } from './tracker.js';
 import type { BlockReport, RawCapture, WatchSummary } from './types.js';
 import { BEAT, CAPTURING, CELLS, STOP, watchdogSource, type WatchdogData } from './watchdog.js';
+import type { Executor } from '../executor.js';
+import { adviseExecutors } from './executors.js';
 
 export interface WatchOptions {
   /** Report blocks longer than this: milliseconds, or `'100ms'` / `'0.5s'`. Default 100 ms. */
   threshold?: number | string;
   /** Called once per block when the loop resumes. Default: print the report to stderr. */
   onBlock?: (report: BlockReport) => void;
-  /** Called at process exit when there was at least one block. Default: print it to stderr, unless `onBlock` is given. */
+  /** Called at process exit when there was at least one block or one piece of advice. Default: print it to stderr, unless `onBlock` is given. */
   onSummary?: (summary: WatchSummary) => void;
+  /** boundwise executors in use: their measurements add advice on tiny tasks shipped to threads or processes. */
+  executors?: readonly Executor[];
 }
 
 export interface WatchHandle {
@@ -78,6 +82,8 @@ export function watch(options: WatchOptions = {}): WatchHandle {
   const onSummary =
     options.onSummary ?? (options.onBlock ? undefined : (summary: WatchSummary) => process.stderr.write(formatSummary(summary)));
   const tracker = new BlockTracker();
+  const executors = options.executors ?? [];
+  const fullSummary = (): WatchSummary => ({ ...tracker.summary(), advice: adviseExecutors(executors) });
 
   const sab = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
   const cells = new Int32Array(sab);
@@ -134,7 +140,8 @@ export function watch(options: WatchOptions = {}): WatchHandle {
     Atomics.store(cells, STOP, 1);
     waitForCaptureToEnd();
     stop();
-    if (onSummary && tracker.blocks > 0) onSummary(tracker.summary());
+    const summary = fullSummary();
+    if (onSummary && (summary.blocks > 0 || summary.advice.length > 0)) onSummary(summary);
   }
   process.once('exit', onExit);
 
@@ -160,7 +167,7 @@ export function watch(options: WatchOptions = {}): WatchHandle {
 
   return {
     thresholdMs,
-    summary: () => tracker.summary(),
+    summary: fullSummary,
     stop,
     [Symbol.dispose]: stop,
   };

@@ -19,9 +19,10 @@ describe('BlockTracker', () => {
         { place: 'b (y.js:2)', count: 1, totalMs: 500, longestMs: 500 },
         { place: 'a (x.js:1)', count: 2, totalMs: 270, longestMs: 150 },
       ],
+      advice: [],
     });
   });
-  test('empty summary', () => assert.deepEqual(new BlockTracker().summary(), { type: 'summary', blocks: 0, totalBlockedMs: 0, longest: null, places: [] }));
+  test('empty summary', () => assert.deepEqual(new BlockTracker().summary(), { type: 'summary', blocks: 0, totalBlockedMs: 0, longest: null, places: [], advice: [] }));
 });
 
 describe('parseThreshold', () => {
