@@ -52,6 +52,22 @@ export interface Runner {
   readonly busy: () => number;
 }
 
+/**
+ * One input of a chunk or batch: its value, or its error ready to cross back.
+ * Synchronous tasks get a synchronous answer, so a batch of them costs no microtasks.
+ */
+function outcomeOf(fn: TaskFunction, input: unknown, ctx: TaskContext): ChunkOutcome | Promise<ChunkOutcome> {
+  const fail = (error: unknown): ChunkOutcome => ({ ok: false, error: serializeError(error) });
+  let result: unknown;
+  try {
+    result = fn(input, ctx);
+  } catch (error) {
+    return fail(error);
+  }
+  if (!isThenable(result)) return { ok: true, value: unwrapTransfer(result).value };
+  return Promise.resolve(result).then((v): ChunkOutcome => ({ ok: true, value: unwrapTransfer(v).value }), fail);
+}
+
 export function createRunner(port: Port, where: string): Runner {
   const fns = new Map<string, TaskFunction>();
   const running = new Map<number, Context>();
@@ -145,13 +161,8 @@ export function createRunner(port: Port, where: string): Runner {
     const start = msg.p ? profileStart() : undefined;
     const outcomes: ChunkOutcome[] = new Array(msg.i.length);
     for (let k = 0; k < msg.i.length; k++) {
-      try {
-        let result = fn(msg.i[k], ctx);
-        if (isThenable(result)) result = await result;
-        outcomes[k] = { ok: true, value: unwrapTransfer(result).value };
-      } catch (error) {
-        outcomes[k] = { ok: false, error: serializeError(error) };
-      }
+      const o = outcomeOf(fn, msg.i[k], ctx);
+      outcomes[k] = o instanceof Promise ? await o : o;
     }
     running.delete(msg.id);
     postOutcomes('chunk', msg.id, outcomes, `${msg.m}#${msg.n}`, start && profileEnd(start));
@@ -172,13 +183,8 @@ export function createRunner(port: Port, where: string): Runner {
       }
       const ctx = new Context();
       running.set(id, ctx);
-      try {
-        let result = fn(msg.i[k], ctx);
-        if (isThenable(result)) result = await result;
-        outcomes[k] = { ok: true, value: unwrapTransfer(result).value };
-      } catch (error) {
-        outcomes[k] = { ok: false, error: serializeError(error) };
-      }
+      const o = outcomeOf(fn, msg.i[k], ctx);
+      outcomes[k] = o instanceof Promise ? await o : o;
       running.delete(id);
     }
     if (!fn) return;
