@@ -8,8 +8,8 @@
  * (default 5), contenders interleaved round-robin; ratios printed.
  *
  * Like a user in production, every contender runs compiled JavaScript with
- * plain children (execArgv: []): boundwise is compiled from src/ first (tsc,
- * into a temporary directory), so its children do not pay for tsx transforming
+ * plain children (execArgv: []): boundwise from dist/ (built by npm run bench),
+ * so its children do not pay for tsx transforming
  * TypeScript, and no contender's children load the tsx loader (poolifier's
  * cluster workers cannot start under it at all). SOURCE=1 measures src/ under
  * tsx instead, with every contender's children inheriting the tsx flags except
@@ -17,14 +17,10 @@
  *
  *   npx tsx bench/processes.ts        RUNS=7 npx tsx bench/processes.ts
  */
-import { compare, median } from './lib/measure.js';
+import { median } from './lib/measure.js';
+import { burstRate, roundTrip, rows, withContenders } from './lib/dispatch.js';
 import { printTable, printTarget, ratio } from './lib/report.js';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { boundwiseThreads, processPeers as makePeers, type Boundwise, type Contender } from './lib/process-peers.js';
+import { boundwiseThreads, processPeers as makePeers, type Boundwise } from './lib/process-peers.js';
 
 const RUNS = Math.max(5, Number(process.env.RUNS ?? 5));
 const BURST = 20_000;
@@ -40,53 +36,23 @@ async function loadBoundwise(): Promise<{ bw: Boundwise; execArgv: string[]; how
     ]);
     return { bw: { processes, threads, tasks }, execArgv: process.execArgv, how: 'src/ under tsx, children inherit the tsx flags' };
   }
-  const out = join(tmpdir(), 'boundwise-bench-build');
-  const root = new URL('../', import.meta.url);
-  try {
-    execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.build.json', '--outDir', out], {
-      cwd: root,
-      stdio: 'ignore',
-    });
-  } catch {
-    // Type errors elsewhere in a work-in-progress tree still emit JavaScript; only missing output is fatal.
-  }
-  const file = (p: string) => pathToFileURL(join(out, p)).href;
-  if (!existsSync(join(out, 'processes/child.js'))) throw new Error(`compiling src/ into ${out} failed`);
-  const [{ processes }, { threads }, { tasks }] = await Promise.all([
-    import(file('processes/index.js')) as Promise<typeof import('../src/processes/index.js')>,
-    import(file('threads/index.js')) as Promise<typeof import('../src/threads/index.js')>,
-    import(file('task.js')) as Promise<typeof import('../src/task.js')>,
-  ]);
-  return { bw: { processes, threads, tasks }, execArgv: [], how: 'compiled JavaScript, plain children (execArgv: [])' };
+  // The compiled package in dist/ (npm run bench builds it first), as users get it.
+  const { processes, threads, tasks } = await import('./lib/boundwise.js');
+  // dist's classes are the same code as src's types describe (private members make them nominal).
+  const bw = { processes, threads, tasks } as unknown as Boundwise;
+  return { bw, execArgv: [], how: 'compiled JavaScript, plain children (execArgv: [])' };
 }
 
 const { bw, execArgv, how } = await loadBoundwise();
 const processPeers = makePeers(bw, execArgv);
 const PEERS = ['tinypool child_process', 'poolifier cluster'];
 
-async function withContenders(fn: (cs: Contender[]) => Promise<void>): Promise<void> {
-  const cs = [...Object.values(processPeers).map((make) => make()), boundwiseThreads(bw, execArgv)];
-  // Warm every pool: children started, modules loaded, JIT warm.
-  for (const c of cs) await Promise.all(Array.from({ length: 500 }, (_, i) => c.run(i)));
-  try {
-    await fn(cs);
-  } finally {
-    for (const c of cs) await c.close();
-  }
-}
-
-function rows(values: Record<string, number>, unit: string) {
-  return Object.entries(values).map(([name, value]) => ({ name, value, unit }));
-}
+const contenders = () => [...Object.values(processPeers).map((make) => make()), boundwiseThreads(bw, execArgv)];
 
 async function burst(): Promise<Record<string, number>> {
   let out: Record<string, number> = {};
-  await withContenders(async (cs) => {
-    const samples = await compare(
-      Object.fromEntries(cs.map((c) => [c.name, () => Promise.all(Array.from({ length: BURST }, (_, i) => c.run(i)))])),
-      RUNS,
-    );
-    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, BURST / (s.ms / 1000)]));
+  await withContenders(contenders, 500, async (cs) => {
+    out = await burstRate(cs, BURST, RUNS);
   });
   printTable(`(a) ${BURST.toLocaleString('en')} no-op tasks submitted at once — tasks/s`, rows(out, 'tasks/s'), US, true);
   return out;
@@ -94,19 +60,8 @@ async function burst(): Promise<Record<string, number>> {
 
 async function serial(): Promise<Record<string, number>> {
   let out: Record<string, number> = {};
-  await withContenders(async (cs) => {
-    const samples = await compare(
-      Object.fromEntries(
-        cs.map((c) => [
-          c.name,
-          async () => {
-            for (let i = 0; i < SERIAL; i++) await c.run(i);
-          },
-        ]),
-      ),
-      RUNS,
-    );
-    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, (s.ms * 1000) / SERIAL]));
+  await withContenders(contenders, 500, async (cs) => {
+    out = await roundTrip(cs, SERIAL, RUNS);
   });
   printTable(`(b) ${SERIAL.toLocaleString('en')} no-op tasks awaited one at a time — µs per round trip`, rows(out, 'µs'), US, false);
   return out;

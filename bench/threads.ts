@@ -8,7 +8,8 @@
  */
 import { compare, median } from './lib/measure.js';
 import { printTable, printTarget, ratio } from './lib/report.js';
-import { allPeers, boundwise, piscina, type Contender } from './lib/thread-peers.js';
+import { allPeers, piscina } from './lib/thread-peers.js';
+import { burstRate, roundTrip, rows, withContenders } from './lib/dispatch.js';
 import { threads, tasks } from './lib/boundwise.js';
 
 const quick = process.argv.includes('--quick');
@@ -16,25 +17,10 @@ const BURST = quick ? 20_000 : 100_000;
 const SERIAL = quick ? 1_000 : 5_000;
 const RUNS = quick ? 3 : 5;
 
-async function withContenders(fn: (cs: Contender[]) => Promise<void>): Promise<void> {
-  const cs = allPeers.map((make) => make());
-  // Warm every pool: threads started, modules loaded.
-  for (const c of cs) await Promise.all(Array.from({ length: 200 }, (_, i) => c.run(i)));
-  try {
-    await fn(cs);
-  } finally {
-    for (const c of cs) await c.close();
-  }
-}
-
 async function burst(): Promise<Record<string, number>> {
   let out: Record<string, number> = {};
-  await withContenders(async (cs) => {
-    const samples = await compare(
-      Object.fromEntries(cs.map((c) => [c.name, () => Promise.all(Array.from({ length: BURST }, (_, i) => c.run(i)))])),
-      RUNS,
-    );
-    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, BURST / (s.ms / 1000)]));
+  await withContenders(() => allPeers.map((make) => make()), 200, async (cs) => {
+    out = await burstRate(cs, BURST, RUNS);
   });
   printTable(`(a) ${BURST.toLocaleString('en')} no-op tasks submitted at once — tasks/s`, rows(out, 'tasks/s'), 'piscina', true);
   return out;
@@ -42,19 +28,8 @@ async function burst(): Promise<Record<string, number>> {
 
 async function serial(): Promise<Record<string, number>> {
   let out: Record<string, number> = {};
-  await withContenders(async (cs) => {
-    const samples = await compare(
-      Object.fromEntries(
-        cs.map((c) => [
-          c.name,
-          async () => {
-            for (let i = 0; i < SERIAL; i++) await c.run(i);
-          },
-        ]),
-      ),
-      RUNS,
-    );
-    out = Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, (s.ms * 1000) / SERIAL]));
+  await withContenders(() => allPeers.map((make) => make()), 200, async (cs) => {
+    out = await roundTrip(cs, SERIAL, RUNS);
   });
   printTable(`(b) ${SERIAL.toLocaleString('en')} no-op tasks awaited one at a time — µs per round trip`, rows(out, 'µs'), 'piscina', false);
   return out;
@@ -123,11 +98,7 @@ async function memory(): Promise<number> {
   return b / p;
 }
 
-function rows(values: Record<string, number>, unit: string) {
-  return Object.entries(values).map(([name, value]) => ({ name, value, unit }));
-}
 
-void boundwise; // the contender list includes it; exported for other benches
 console.log(`threads() dispatch benchmark (${quick ? 'quick' : 'full'}; 2 threads each; medians of ${RUNS})`);
 const a = await burst();
 const b = await serial();

@@ -11,7 +11,7 @@ import { FixedClusterPool } from 'poolifier';
 import type { processes as processesFn } from '../../src/processes/index.js';
 import type { threads as threadsFn } from '../../src/threads/index.js';
 import type { tasks as tasksFn } from '../../src/task.js';
-import type { Contender } from './thread-peers.js';
+import { echoClient, type Contender } from './dispatch.js';
 
 export type { Contender };
 
@@ -72,21 +72,12 @@ export function boundwiseThreads(bw: Boundwise, execArgv: string[]): Contender {
 /** The floor: two bare forked children, round-robin, one message per task, a map of resolvers. */
 function rawFork(serialization: 'advanced' | 'json', execArgv: string[]): Contender {
   const children: ChildProcess[] = Array.from({ length: CHILDREN }, () => fork(here('process-echo.mjs'), { serialization, execArgv }));
-  const pending = new Map<number, (v: unknown) => void>();
-  for (const c of children) c.on('message', (m: { id: number; v: unknown }) => pending.get(m.id)?.(m.v));
-  let id = 0;
-  return {
-    name: `raw fork (${serialization})`,
-    run: (v) =>
-      new Promise((resolve) => {
-        const n = ++id;
-        pending.set(n, (value) => {
-          pending.delete(n);
-          resolve(value);
-        });
-        (children[n % CHILDREN] as ChildProcess).send({ id: n, v });
-      }),
-    close: async () => {
+  return echoClient(
+    `raw fork (${serialization})`,
+    children,
+    (c, m) => c.send(m),
+    (c, on) => c.on('message', on),
+    async () => {
       await Promise.all(
         children.map((c) => {
           const exited = once(c, 'exit');
@@ -95,5 +86,5 @@ function rawFork(serialization: 'advanced' | 'json', execArgv: string[]): Conten
         }),
       );
     },
-  };
+  );
 }

@@ -8,12 +8,9 @@ import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
 import { FixedThreadPool } from 'poolifier';
 import { threads, tasks } from './boundwise.js';
+import { echoClient, type Contender } from './dispatch.js';
 
-export interface Contender {
-  name: string;
-  run(input: unknown): Promise<unknown>;
-  close(): Promise<void>;
-}
+export type { Contender };
 
 const here = (p: string) => new URL(`../workers/${p}`, import.meta.url);
 const THREADS = 2;
@@ -55,24 +52,15 @@ export function poolifier(): Contender {
 /** The floor: two bare workers, round-robin, one message per task, a map of resolvers. */
 export function rawWorker(): Contender {
   const workers = Array.from({ length: THREADS }, () => new Worker(here('raw-worker.mjs')));
-  const pending = new Map<number, (v: unknown) => void>();
-  for (const w of workers) w.on('message', (m: { id: number; v: unknown }) => pending.get(m.id)?.(m.v) ?? pending.delete(m.id));
-  let id = 0;
-  return {
-    name: 'raw Worker',
-    run: (v) =>
-      new Promise((resolve) => {
-        const n = ++id;
-        pending.set(n, (value) => {
-          pending.delete(n);
-          resolve(value);
-        });
-        (workers[n % THREADS] as Worker).postMessage({ id: n, v });
-      }),
-    close: async () => {
+  return echoClient(
+    'raw Worker',
+    workers,
+    (w, m) => w.postMessage(m),
+    (w, on) => w.on('message', on),
+    async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },
-  };
+  );
 }
 
 export const allPeers = [boundwise, piscina, tinypool, workerpoolPeer, poolifier, rawWorker];
