@@ -149,7 +149,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     }
     if (this.closed) return Promise.reject(new ExecutorClosedError('auto'));
     const maxQueue = this.options.maxQueue ?? Infinity;
-    if (maxQueue !== Infinity && this.waitingAtGates + this.subs().reduce((n, e) => n + e.stats().queued, 0) >= maxQueue) {
+    if (maxQueue !== Infinity && this.waitingAtGates + this.subs().reduce((n, e) => n + e.queueLength(), 0) >= maxQueue) {
       return Promise.reject(new QueueFullError('auto', maxQueue));
     }
     // A closure can only run where it was made.

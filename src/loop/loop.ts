@@ -172,6 +172,11 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
 
   // ---- internals -------------------------------------------------------------
 
+  /** Tasks waiting to start, without building a stats snapshot (auto() checks its maxQueue with it). */
+  queueLength(): number {
+    return this.waiting();
+  }
+
   private waiting(): number {
     return this.queue.length + (this.held === undefined ? 0 : 1);
   }

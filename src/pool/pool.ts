@@ -176,6 +176,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return {};
   }
 
+  /** Tasks waiting to start, without building a stats snapshot (auto() checks its maxQueue with it). */
+  queueLength(): number {
+    return this.queue.length;
+  }
+
   /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
   spareCapacity(): number {
     if (this.broken) return Infinity;
