@@ -21,7 +21,7 @@ for (const bench of benches) {
   if (only.length && !only.some((o) => bench.includes(o))) continue;
   const file = fileURLToPath(new URL(`./${bench}`, import.meta.url));
   console.log(`\n━━ ${bench} ${'━'.repeat(Math.max(0, 60 - bench.length))}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout);
   writeFileSync(`${out}${bench.replace(/\W+/g, '-')}.txt`, r.stdout);
   if (r.status !== 0) {

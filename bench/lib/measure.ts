@@ -36,17 +36,27 @@ export async function time(fn: () => Promise<unknown> | unknown, runs = 5, warmu
 /**
  * Run every contender `runs` times, round-robin (so a noisy moment hurts all of
  * them alike), after one warm-up round; medians per contender.
+ *
+ * `collectFirst`: a full garbage collection before each timed run (needs
+ * `--expose-gc`, which npm run bench passes). For cases whose time is mostly
+ * garbage collection, where the contender that ran before would otherwise
+ * leave its garbage to be collected, and timed, in the next one's run. Not the
+ * default: the collection also shrinks the heap, which every run then regrows.
  */
 export async function compare(
   contenders: Record<string, () => Promise<unknown> | unknown>,
   runs = 5,
   warmup = 1,
+  { collectFirst = false }: { collectFirst?: boolean } = {},
 ): Promise<Record<string, Sample>> {
+  const gc = globalThis.gc;
+  if (collectFirst && typeof gc !== 'function') throw new Error('compare({ collectFirst }): run node with --expose-gc');
   const names = Object.keys(contenders);
   const all: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = -warmup; round < runs; round++) {
     for (const name of names) {
       const fn = contenders[name] as () => Promise<unknown> | unknown;
+      if (collectFirst) (gc as () => void)();
       const start = performance.now();
       await fn();
       const ms = performance.now() - start;

@@ -8,7 +8,7 @@
  * (or whose timeout passed) has its `run()` rejected at once, but JavaScript
  * cannot be stopped from outside, so it keeps its slot until its code settles.
  */
-import type { AsyncResource } from 'node:async_hooks';
+import { AsyncResource } from 'node:async_hooks';
 import type { Queued } from '../queue.js';
 import type { Task, TaskContext } from '../task.js';
 import { abortError } from '../errors.js';
@@ -39,15 +39,21 @@ export class Extra {
  * This object is the hot path of the 200k-tasks/s benchmark (up to 200k of
  * them wait at once, and what survives costs garbage-collector time): keep it small.
  */
-export class Entry implements Queued, TaskContext {
+export class Entry extends AsyncResource implements Queued, TaskContext {
   removed = false;
   state = QUEUED;
   /** The caller's promise has been resolved or rejected. */
   settled = false;
   /** Index in the executor's array of running entries. */
   slot = -1;
-  /** The caller's async context, captured only when the task has to wait in the queue. */
-  resource: AsyncResource | undefined = undefined;
+  /**
+   * The task waited in the queue, so it starts from some other task's
+   * completion and must run in its caller's async context (AsyncLocalStorage
+   * stores, the ambient scope) — which this entry captured when it was made:
+   * the entry is itself the AsyncResource, one object instead of two, since
+   * 200k entries may wait at once. A task that starts inside run() needs none.
+   */
+  waited = false;
   x: Extra | undefined = undefined;
   startedAt = 0;
 
@@ -58,7 +64,9 @@ export class Entry implements Queued, TaskContext {
     readonly at: number,
     readonly resolve: (value: unknown) => void,
     readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    super('boundwise.loop');
+  }
 
   extra(): Extra {
     return (this.x ??= new Extra());

@@ -16,7 +16,6 @@
  * slot until its own code settles (a task that ignores its signal keeps
  * running; `close()` does not wait for it once its `run()` has rejected).
  */
-import { AsyncResource } from 'node:async_hooks';
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, timeoutError } from '../errors.js';
 import { PriorityQueue } from '../queue.js';
@@ -130,9 +129,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
       }
       this.start(entry, now);
     } else {
-      // It will start from some other task's completion: keep the caller's
-      // async context (AsyncLocalStorage stores, the ambient scope) for it.
-      entry.resource = new AsyncResource('boundwise.loop');
+      entry.waited = true; // see Entry.waited
       this.queue.push(entry, priority);
       if (this.running < this.concurrency) this.pump(now);
     }
@@ -191,8 +188,8 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     if (x !== undefined && x.timeout !== Infinity) x.timer = this.clock.setTimeout(() => this.expire(e), x.timeout);
     const fn = typeof e.task === 'function' ? e.task : this.loaded.get(e.task.id);
     if (fn === undefined) this.load(e);
-    else if (e.resource === undefined) this.invoke(fn, e);
-    else e.resource.runInAsyncScope(this.invoke, this, fn, e);
+    else if (!e.waited) this.invoke(fn, e);
+    else e.runInAsyncScope(this.invoke, this, fn, e);
   }
 
   private invoke(fn: TaskFunction, e: Entry): void {
@@ -227,8 +224,8 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
         const fn = pickExport(mod, ref.module, ref.name);
         this.loaded.set(ref.id, fn);
         if (e.settled) return this.finish(e, false, e.abortReason); // cancelled while loading: never run it
-        if (e.resource === undefined) this.invoke(fn, e);
-        else e.resource.runInAsyncScope(this.invoke, this, fn, e);
+        if (!e.waited) this.invoke(fn, e);
+        else e.runInAsyncScope(this.invoke, this, fn, e);
       })
       .catch((error: unknown) => this.finish(e, false, error));
   }
@@ -271,7 +268,6 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
         x.timer = undefined;
       }
     }
-    e.resource = undefined;
     if (ok) e.resolve(value);
     else e.reject(value);
   }
