@@ -125,6 +125,13 @@ export function taskKey(task: Task): string | TaskFunction {
 // ---- loading (in whichever thread or process runs the task) -----------------
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+/** The same modules once loaded, for callers that must not wait a tick (auto() routing a first call). */
+const loadedModules = new Map<string, Record<string, unknown>>();
+
+/** A module this process has already imported through importModule(), or undefined. */
+export function loadedModule(href: string): Record<string, unknown> | undefined {
+  return loadedModules.get(href);
+}
 
 /**
  * Import a task module once per thread; later calls share the promise. A worker
@@ -140,6 +147,7 @@ export function importModule(href: string): Promise<Record<string, unknown>> {
       await (register as () => Promise<void>)();
       return import(href) as Promise<Record<string, unknown>>;
     });
+    p.then((mod) => loadedModules.set(href, mod), () => {});
     modules.set(href, p);
   }
   return p;

@@ -6,7 +6,7 @@
  * before timing, as in a service; auto() starts knowing nothing, so its
  * probing and learning are inside the measured time.
  *
- *   npx tsx bench/workloads/index.ts [--quick] [--json FILE]
+ *   npx tsx bench/workloads/index.ts [--quick] [--json FILE] [--only 1,4]
  */
 import { writeFileSync } from 'node:fs';
 import { loop, threads, processes, auto, tasks, type Executor } from '../lib/boundwise.js';
@@ -15,6 +15,8 @@ import { median } from '../lib/measure.js';
 
 const quick = process.argv.includes('--quick');
 const jsonAt = process.argv.indexOf('--json');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : [];
 const ROUNDS = quick ? 1 : 3;
 interface WorkloadTasks {
   warm(): number;
@@ -97,6 +99,7 @@ const server = await startLatencyServer(20);
 const results: Array<{ workload: string; ms: Partial<Record<ModelName, number>>; failed: Partial<Record<ModelName, number>>; autoVsBest: number; autoChoices: string }> = [];
 console.log(`boundwise workload suite (${quick ? 'quick' : 'full'}; medians of ${ROUNDS}; workers started before timing)`);
 for (const w of workloads) {
+  if (only.length > 0 && !only.includes(w.name.split('.')[0] as string)) continue;
   const times: Record<string, number[]> = {};
   const failed: Partial<Record<ModelName, number>> = {};
   let autoChoices = '';

@@ -9,7 +9,11 @@
  *
  * An unknown task is probed on a thread: it has its own CPU clock and event loop,
  * and it is safe if the task blocks. While a task's probes are in flight, its
- * other submissions wait for them rather than all becoming probes.
+ * other submissions wait for them rather than all becoming probes. An `async
+ * function` is the exception (a head start): written to wait, it is probed on
+ * the loop itself, where each synchronous slice is timed and the loop's
+ * utilization over a run bounds the CPU that run could have used; a long slice
+ * or a busy loop ends the head start and it is probed on threads after all.
  * Tasks on the loop are re-sampled on a thread now and then, so a task whose
  * behaviour changes is re-routed.
  */
@@ -18,9 +22,9 @@ import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, ty
 import { loop, type LoopExecutor, type LoopOptions } from '../loop/index.js';
 import { threads, type ThreadPool, type ThreadsOptions } from '../threads/index.js';
 import { processes, type ProcessPool, type ProcessesOptions } from '../processes/index.js';
-import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef } from '../task.js';
+import { importModule, isTaskRef, loadedModule, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef } from '../task.js';
 import { abortError, ExecutorClosedError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../errors.js';
-import { intOption, knownOptions, objectOption } from '../options.js';
+import { boolOption, intOption, knownOptions, objectOption } from '../options.js';
 import { Counters, type Percentiles } from '../stats.js';
 import { effectiveSignal } from '../scope.js';
 import { Gate } from './gate.js';
@@ -31,8 +35,15 @@ import { choose, decide, DEFAULT_ENV, type Choice, type Decision, type PolicyEnv
 export interface AutoOptions {
   /** Always run these tasks on this model: `{ [t.resize]: 'processes' }` (keys are `String(taskRef)`). */
   pin?: Record<string, Model>;
-  /** Runs measured on a thread before routing a new task. Default 2. */
+  /** Runs measured before routing a new task. Default 2. */
   probeRuns?: number;
+  /**
+   * Probe `async function` tasks on the loop, where they are written to run, instead
+   * of on threads (default true): no round trip to a thread before their calls
+   * start. A synchronous slice over 10 ms, or a busy event loop, sends such a task
+   * to thread probes after all. false: every new task is probed on threads first.
+   */
+  headStart?: boolean;
   /** Options of the executors auto() drives. */
   loop?: LoopOptions;
   threads?: ThreadsOptions;
@@ -59,7 +70,7 @@ export interface AutoStats extends ExecutorStats {
   readonly runsByModel: Readonly<Record<Model, number>>;
 }
 
-const KNOWN = ['pin', 'probeRuns', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue'] as const;
+const KNOWN = ['pin', 'probeRuns', 'headStart', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue'] as const;
 const MODELS: readonly Model[] = ['loop', 'threads', 'processes'];
 /** One dispatch-cost sample counts at most this much (a busy moment is not the typical cost). */
 const MAX_OVERHEAD_SAMPLE_MS = 2;
@@ -92,6 +103,10 @@ interface TaskState {
   /** The closure that runs it inline on the loop, made once. */
   body: TaskFunction | undefined;
   fn: TaskFunction | undefined;
+  /** An async function not yet seen blocking: probed on the loop (see policy's headStart). */
+  headStart: boolean;
+  /** A head-start run saw a busy loop, which proves nothing: probe on threads too, when one is free. */
+  inconclusive: boolean;
   gate: Gate;
 }
 
@@ -214,15 +229,50 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private state(ref: TaskRef): TaskState {
     let s = this.states.get(ref.id);
     if (!s) {
-      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, probing: 0, inlineRuns: 0, resampledAt: performance.now(), body: undefined, fn: undefined, gate: new Gate() };
+      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, probing: 0, inlineRuns: 0, resampledAt: performance.now(), body: undefined, fn: undefined, headStart: false, inconclusive: false, gate: new Gate() };
       this.states.set(ref.id, s);
+      this.lookForHeadStart(s);
     }
     return s;
   }
 
   private envFor(ref: TaskRef): PolicyEnv {
     const pin = this.options.pin[ref.id];
-    return { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }) };
+    const headStart = this.states.get(ref.id)?.headStart === true;
+    return { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }), ...(headStart && { headStart }) };
+  }
+
+  /**
+   * Is the task an async function? Its module is loaded here too (a task may run
+   * inline, so auto() imports task modules on this thread anyway): at once if
+   * this process has loaded it already, else when the import completes (calls
+   * that came before wait at the gate or probe on threads, as for any task). A
+   * module that fails to load here is left to the probes, which report the error.
+   */
+  private lookForHeadStart(s: TaskState): void {
+    if (this.options.headStart === false) return;
+    const mod = loadedModule(s.ref.module);
+    const fn = mod && typeof mod[s.ref.name] === 'function' ? (mod[s.ref.name] as TaskFunction) : undefined;
+    if (fn !== undefined) {
+      s.fn = fn;
+      s.headStart = fn instanceof AsyncFunction;
+      return;
+    }
+    this.load(s).then(
+      (loaded) => {
+        if (!(loaded instanceof AsyncFunction) || s.profile.samples >= this.env.probeRuns) return;
+        s.headStart = true;
+        s.choice = undefined;
+        this.wakeGates();
+      },
+      () => {},
+    );
+  }
+
+  private endHeadStart(s: TaskState): void {
+    if (!s.headStart) return;
+    s.headStart = false;
+    s.choice = undefined;
   }
 
   /** The full decision, with its reason (for explain() and stats()). */
@@ -248,7 +298,11 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   /** Route a call: synchronous on the hot path; only a call that must wait for a probe goes async. */
   private route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     const d = this.choice(s);
-    if (d.behaviour === 'unknown' && !this.canProbe(s)) return this.routeAfterGate(s, input, options);
+    if (d.behaviour === 'unknown') {
+      if (d.model === 'threads' && !this.canProbe(s)) return this.routeAfterGate(s, input, options);
+      // A head start that measured nothing yet (the loop was busy): a thread probe when one is free.
+      if (d.model === 'loop' && s.inconclusive && this.canProbe(s)) return this.dispatchTo(s, PROBE, input, options);
+    }
     return this.dispatchTo(s, d, input, options);
   }
 
@@ -260,7 +314,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
    */
   private async routeAfterGate(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     let d = this.choice(s);
-    for (let again = false; d.behaviour === 'unknown' && !this.canProbe(s); again = true) {
+    for (let again = false; d.behaviour === 'unknown' && d.model === 'threads' && !this.canProbe(s); again = true) {
       this.waitingAtGates++;
       try {
         await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.gateCancelled++, again);
@@ -276,7 +330,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private dispatchTo(s: TaskState, d: Choice, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
     let resample = false;
-    if (d.model === 'loop' && d.behaviour !== 'pinned' && (s.total & 63) === 63) {
+    if (d.model === 'loop' && d.behaviour !== 'pinned' && d.behaviour !== 'unknown' && (s.total & 63) === 63) {
       const now = performance.now();
       if (now - s.resampledAt >= RESAMPLE_MS) {
         resample = true;
@@ -320,7 +374,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     let spare = Math.max(0, this.cpu.spareCapacity()) + (this.blocking === this.cpu ? 0 : Math.max(0, this.blocking.spareCapacity()));
     for (const state of this.states.values()) {
       if (state.gate.size === 0) continue;
-      if (this.choice(state).behaviour !== 'unknown') state.gate.release();
+      const c = this.choice(state);
+      if (c.behaviour !== 'unknown' || c.model === 'loop') state.gate.release();
       else if (spare > 0) spare -= state.gate.release(Math.min(spare, PROBES_AT_ONCE - state.probing));
     }
   }
@@ -367,10 +422,36 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       const sync = !(result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function');
       // A long synchronous slice always counts (the task blocks the loop); short ones now and then.
       if (slice > BLOCKING_SLICE_MS || (sync && s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0)) {
+        this.endHeadStart(s);
         this.setProfile(s, addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 }));
+      } else if (!sync && s.headStart && s.profile.samples < this.env.probeRuns) {
+        this.measureOnLoop(s, result as PromiseLike<unknown>, start);
       }
       return result;
     });
+  }
+
+  /**
+   * A head-start probe on the loop: its wall time, and the loop's utilization
+   * over the run, which bounds the CPU the run could have used (every other
+   * task on the loop counts too, so it can only overstate). An idle loop says
+   * "waiting"; a busy one proves nothing: its next calls are probed on threads
+   * when one is free, and start on the loop meanwhile.
+   */
+  private measureOnLoop(s: TaskState, result: PromiseLike<unknown>, start: number): void {
+    const elu0 = performance.eventLoopUtilization();
+    const done = (): void => {
+      if (!s.headStart) return;
+      const wallMs = performance.now() - start;
+      const { utilization } = performance.eventLoopUtilization(elu0);
+      if (utilization >= this.env.waitingBelow) {
+        s.inconclusive = true;
+        return;
+      }
+      this.setProfile(s, addSample(s.profile, { wallMs, cpuMs: wallMs * utilization, elu: utilization }));
+      if (s.gate.size > 0) this.wakeGates();
+    };
+    result.then(done, done);
   }
 
   private async load(s: TaskState): Promise<TaskFunction> {
@@ -399,6 +480,10 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   }
 }
 
+const AsyncFunction = (async () => {}).constructor;
+/** A probe on a thread, for a head-start task whose runs on the loop proved nothing. */
+const PROBE: Choice = { model: 'threads', behaviour: 'unknown' };
+
 export function auto(options: AutoOptions = {}): AutoExecutor {
   const owner = 'auto()';
   knownOptions(owner, options, KNOWN);
@@ -409,6 +494,7 @@ export function auto(options: AutoOptions = {}): AutoExecutor {
     }
   }
   intOption(owner, 'probeRuns', options.probeRuns, 2, { min: 1, max: 1000 });
+  boolOption(owner, 'headStart', options.headStart, true);
   intOption(owner, 'maxBlockingThreads', options.maxBlockingThreads, 8, { min: 0, max: 1024 });
   intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity });
   objectOption(owner, 'loop', options.loop);

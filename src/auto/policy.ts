@@ -5,6 +5,7 @@
  *
  *   pinned ─────────────────────────────▶ the pin
  *   crashed its worker / out of memory ─▶ processes (isolation), even while still probing
+ *   unknown, an async function ─────────▶ loop    (probe there: written to wait; see headStart)
  *   unknown (fewer than probeRuns) ─────▶ threads (probe: own CPU clock and event loop; safe if it blocks)
  *   shorter than a dispatch ────────────▶ loop   (inline: dispatch would cost more than the work)
  *   waiting, event loop idle ───────────▶ loop   (async waiting)
@@ -41,6 +42,13 @@ export interface PolicyEnv {
   inlineFactor: number;
   /** Upper bound for the blocking-wait pool. */
   maxBlockingThreads: number;
+  /**
+   * The task is an `async function` whose inline runs have not yet shown it
+   * blocking: it is probed on the loop itself, where it is written to run. Each
+   * synchronous slice is timed (one over 10 ms ends this), and the event loop's
+   * utilization over a run bounds the CPU the run could have used.
+   */
+  headStart?: boolean;
 }
 
 export const DEFAULT_ENV: Omit<PolicyEnv, 'cores' | 'pin'> = {
@@ -72,7 +80,7 @@ export interface Choice {
 export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   if (env.pin) return { model: env.pin, behaviour: 'pinned' };
   if (profile.crashes > 0) return { model: 'processes', behaviour: 'crashing' };
-  if (profile.samples < env.probeRuns) return { model: 'threads', behaviour: 'unknown' };
+  if (profile.samples < env.probeRuns) return { model: env.headStart ? 'loop' : 'threads', behaviour: 'unknown' };
   // Shorter than a dispatch: inline wins whether it calculates or waits (and at this
   // scale the CPU clock is too coarse to tell the two apart anyway).
   if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) return { model: 'loop', behaviour: 'tiny' };
@@ -99,7 +107,10 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
       break;
     }
     case 'unknown':
-      reason = `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`;
+      reason =
+        c.model === 'loop'
+          ? `loop — probing (${profile.samples} of ${env.probeRuns} runs measured) on the event loop: it is an async function, written to wait; a synchronous slice over 10 ms sends it to a thread instead, and while the event loop is too busy to tell, it is probed on a thread as well`
+          : `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`;
       break;
     case 'tiny':
       reason = `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`;

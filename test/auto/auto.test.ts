@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auto } from '../../src/auto/index.js';
-import { tasks } from '../../src/task.js';
+import { importModule, tasks } from '../../src/task.js';
 import { WorkerCrashedError } from '../../src/errors.js';
 
 const w = tasks<typeof import('../fixtures/auto/work.js')>(new URL('../fixtures/auto/work.ts', import.meta.url));
@@ -108,5 +108,51 @@ describe('auto(): routes each task to the model that fits', () => {
     assert.equal(d.model, 'threads');
     assert.match(d.reason, /probing \(0 of 2 runs measured\)/);
     return pool.close();
+  });
+});
+
+describe('auto(): the head start of async functions', () => {
+  // With the module already loaded (as in a service after its first calls), auto() sees at
+  // once that a task is an async function.
+  const loaded = importModule(w.sleepy.module);
+
+  test('an async function is probed on the loop: no thread at all', async () => {
+    await loaded;
+    await using pool = auto();
+    assert.match(pool.explain(w.sleepy).reason, /^loop — probing \(0 of 2 runs measured\) on the event loop: it is an async function/);
+    await runMany(3, () => pool.run(w.sleepy, 20));
+    const d = pool.explain(w.sleepy);
+    assert.equal(d.model, 'loop', d.reason);
+    assert.equal(d.behaviour, 'waiting-async');
+    assert.deepEqual(pool.stats().tasks['work.ts#sleepy']!.profile.runsByModel, { loop: 3, threads: 0, processes: 0 });
+  });
+
+  test('headStart: false probes it on threads like any task', async () => {
+    await loaded;
+    await using pool = auto({ headStart: false });
+    assert.match(pool.explain(w.sleepy).reason, /^threads — probing \(0 of 2 runs measured\)/);
+    await runMany(3, () => pool.run(w.sleepy, 20));
+    assert.equal(pool.explain(w.sleepy).model, 'loop');
+    assert.ok(pool.stats().tasks['work.ts#sleepy']!.profile.runsByModel.threads >= 2, 'probed on threads');
+  });
+
+  test('an async function that blocks in its first slice loses the head start after one run', async () => {
+    await loaded;
+    await using pool = auto();
+    await runMany(4, () => pool.run(w.chameleon, { mode: 'spin', ms: 30 }));
+    const d = pool.explain(w.chameleon);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.notEqual(d.behaviour, 'waiting-async');
+    assert.equal(pool.stats().tasks['work.ts#chameleon']!.profile.runsByModel.loop, 1, 'only the run that showed it');
+  });
+
+  test('an async function that calculates after an await (a busy loop) is probed on threads after all', async () => {
+    await loaded;
+    await using pool = auto();
+    await runMany(4, () => pool.run(w.lateSpin, 30));
+    const d = pool.explain(w.lateSpin);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.notEqual(d.behaviour, 'waiting-async');
+    assert.equal(pool.stats().tasks['work.ts#lateSpin']!.profile.runsByModel.loop, 1, 'only the run that showed it');
   });
 });
