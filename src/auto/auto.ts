@@ -81,8 +81,14 @@ const PROFILE_EVERY = 8;
 const PROBES_AT_ONCE = 2;
 /** A task on the loop goes to a thread for a fresh sample at most this often (ms). */
 const RESAMPLE_MS = 1_000;
-/** Inline runs measured: one in this many (each costs an allocation; tiny tasks are many). */
-const INLINE_SAMPLE_EVERY = 16;
+/**
+ * Inline runs that still look tiny are measured one in this many (a sample costs
+ * more than a tiny task, and tiny tasks come by the thousand); a run long enough
+ * to change the decision is always measured.
+ */
+const INLINE_SAMPLE_EVERY = 256;
+/** A call that would wait for its task's probes reads their answers synchronously once in this many (a power of 2). */
+const POLL_EVERY = 16;
 /** An inline run whose synchronous part takes longer than this blocks the loop: re-route it. */
 const BLOCKING_SLICE_MS = 10;
 
@@ -124,6 +130,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private readonly env: Omit<PolicyEnv, 'pin'>;
   private threadOverheadMs = DEFAULT_ENV.threadOverheadMs;
   private waitingAtGates = 0;
+  /** Calls that found their task's probes busy (see pollProbes). */
+  private parked = 0;
 
   constructor(private readonly options: AutoOptions & { pin: Record<string, Model> }) {
     super();
@@ -297,7 +305,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
 
   /** Route a call: synchronous on the hot path; only a call that must wait for a probe goes async. */
   private route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
-    const d = this.choice(s);
+    let d = this.choice(s);
+    if (d.behaviour === 'unknown' && d.model === 'threads' && !this.canProbe(s) && this.pollProbes(s)) d = this.choice(s);
     if (d.behaviour === 'unknown') {
       if (d.model === 'threads' && !this.canProbe(s)) return this.routeAfterGate(s, input, options);
       // A head start that measured nothing yet (the loop was busy): a thread probe when one is free.
@@ -351,6 +360,20 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       s.probing--;
       this.wakeGates();
     });
+  }
+
+  /**
+   * A call is about to wait for this task's probes. Callers often submit a burst
+   * in one synchronous loop, and the probes' answers cannot arrive before it ends:
+   * so now and then read the threads' answers synchronously (pool.poll()), and a
+   * burst of tiny calls is routed inline after its first few dozen, not after all.
+   */
+  private pollProbes(s: TaskState): boolean {
+    if (s.probing === 0 || (++this.parked & (POLL_EVERY - 1)) !== 0) return false;
+    const before = s.profile;
+    this.cpu.poll();
+    if (this.blocking !== this.cpu) this.blocking.poll();
+    return s.profile !== before;
   }
 
   /** A probe may start: fewer than PROBES_AT_ONCE of this task's are out, and a thread is free. */
@@ -421,7 +444,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       const slice = performance.now() - start;
       const sync = !(result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function');
       // A long synchronous slice always counts (the task blocks the loop); short ones now and then.
-      if (slice > BLOCKING_SLICE_MS || (sync && s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0)) {
+      const tiny = slice < this.threadOverheadMs * this.env.inlineFactor;
+      if (slice > BLOCKING_SLICE_MS || (sync && (!tiny || s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0))) {
         this.endHeadStart(s);
         this.setProfile(s, addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 }));
       } else if (!sync && s.headStart && s.profile.samples < this.env.probeRuns) {

@@ -32,6 +32,11 @@ export interface WorkerChannel {
   /** Let an idle worker not keep the process alive; ref it again when busy. */
   ref(): void;
   unref(): void;
+  /**
+   * Handle, now, the answers that have already arrived (threads only: a process's
+   * IPC cannot be read synchronously). Returns whether there were any.
+   */
+  poll?(): boolean;
   /** Resident memory in MB, when the transport can tell (for recycling). */
   memoryMb?(): number | undefined;
 }

@@ -187,6 +187,15 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return this.idle.length + (this.config.max - this.slots.size) - this.queue.length;
   }
 
+  /**
+   * Handle the answers that have already arrived, without waiting for the event
+   * loop (threads only). auto() calls it during a long synchronous burst of calls
+   * to an unknown task, to see its probes' results before the burst ends.
+   */
+  poll(): void {
+    for (const slot of this.slots) slot.channel.poll?.();
+  }
+
   /** Raise (or lower) the most workers at once; used by auto() to size a blocking-wait pool from measurements. */
   resize(max: number): void {
     this.config.max = Math.max(1, Math.max(this.config.min, Math.floor(max)));

@@ -3,6 +3,7 @@
  * Kept small and flat: one object per message, short keys, no classes, so the
  * structured-clone cost stays close to the payload's own.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { SerializedError } from '../remote-error.js';
 
 /** Measurements a worker takes around a task when the parent asks (`auto()` does). */
@@ -27,7 +28,9 @@ export type ToWorker =
   /** Run several tasks of one kind in order (ids[k] with input i[k]); one reply with every outcome. */
   | { t: 'batch'; ids: number[]; m: string; n: string; i: unknown[] }
   /** Abort task `id`'s signal with reason `r` (or skip it, if it is in a batch and has not started). */
-  | { t: 'abort'; id: number; r: SerializedError };
+  | { t: 'abort'; id: number; r: SerializedError }
+  /** Threads only, the first message: answer on this port from now on (the pool can read it synchronously). */
+  | { t: 'port'; port: MessagePort };
 
 /** Why a task failed on the worker side, when it was not the task's own throw. */
 export type FailureKind = 'load' | 'output';

@@ -3,10 +3,11 @@
  * Under tsx the workers inherit the parent's `--import tsx` through execArgv, so
  * TypeScript task modules load in them as they do in the parent.
  */
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type ResourceLimits } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { ExitInfo, Transport, WorkerChannel, WorkerEvents } from '../pool/channel.js';
+import type { FromWorker } from '../pool/protocol.js';
 
 // The entry sits next to this file, as .ts when running from source under tsx.
 const entry = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
@@ -83,9 +84,26 @@ export class ThreadTransport implements Transport {
       ...(o.execArgv && { execArgv: o.execArgv }),
     });
     let lastError: unknown;
-    worker.on('message', events.message);
+    // Answers come on a port of our own rather than the worker's: unlike the Worker object, a
+    // MessagePort can be read synchronously (poll), so a caller in the middle of a long
+    // synchronous burst can still see a probe's result.
+    const { port1: answers, port2 } = new MessageChannel();
+    answers.on('message', events.message);
+    worker.postMessage({ t: 'port', port: port2 }, [port2]);
     worker.on('error', (error) => (lastError = error));
+    const poll = (): boolean => {
+      let any = false;
+      for (let m = receiveMessageOnPort(answers); m !== undefined; m = receiveMessageOnPort(answers)) {
+        events.message(m.message as FromWorker);
+        any = true;
+      }
+      return any;
+    };
     worker.on('exit', (code) => {
+      // What it answered before it died is already in the port (posting is synchronous): take it
+      // first, since 'exit' and the port's own events are not ordered with each other.
+      poll();
+      answers.close();
       const info: ExitInfo = { code, signal: null };
       if (lastError !== undefined) info.error = lastError;
       if ((lastError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') info.oom = true;
@@ -95,8 +113,15 @@ export class ThreadTransport implements Transport {
       label: `thread ${worker.threadId}`,
       send: (message, transfer) => worker.postMessage(message, transfer),
       terminate: () => void worker.terminate(),
-      ref: () => worker.ref(),
-      unref: () => worker.unref(),
+      ref: () => {
+        worker.ref();
+        answers.ref();
+      },
+      unref: () => {
+        worker.unref();
+        answers.unref();
+      },
+      poll,
     };
   }
 }

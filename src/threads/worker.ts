@@ -1,12 +1,14 @@
 // Entry point of every pool thread: hand messages from the pool to the shared runner.
-import { parentPort, threadId, receiveMessageOnPort } from 'node:worker_threads';
+import { parentPort, threadId, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { createRunner } from '../pool/runner.js';
 import type { ToWorker } from '../pool/protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('boundwise: threads/worker.js must be started as a worker thread');
-const handle = createRunner({ post: (m, transfer) => port.postMessage(m, transfer) }, `thread ${threadId}`);
+/** Where answers go: the pool's own port once it arrives (the first message), which the pool can also read synchronously. */
+let out: MessagePort = port;
+const handle = createRunner({ post: (m, transfer) => out.postMessage(m, transfer) }, `thread ${threadId}`);
 
 /**
  * After answering, a thread with nothing left to run polls its port for a few
@@ -28,7 +30,11 @@ function spin(): void {
 }
 
 port.on('message', (m: ToWorker) => {
+  if (m.t === 'port') {
+    out = m.port;
+    out.postMessage({ t: 'ready' });
+    return;
+  }
   handle(m);
   if (handle.busy() === 0) spin();
 });
-port.postMessage({ t: 'ready' });
