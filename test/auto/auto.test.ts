@@ -156,3 +156,26 @@ describe('auto(): the head start of async functions', () => {
     assert.equal(pool.stats().tasks['work.ts#lateSpin']!.profile.runsByModel.loop, 1, 'only the run that showed it');
   });
 });
+
+describe('auto(): a synchronous burst of calls to a new task', () => {
+  test('is routed while the burst goes on: the probes are read synchronously', async () => {
+    const pool = auto();
+    // Its threads are up (a thread still starting needs the event loop to finish starting).
+    await pool.run(w.spin, 1);
+    const calls: Promise<number>[] = [];
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    // One synchronous loop, as a caller mapping over an array would write it (with short
+    // pauses, so the probe threads can answer however busy the machine is).
+    for (let i = 0; i < 2_000 && pool.explain(w.tiny).behaviour === 'unknown'; i++) {
+      for (let k = 0; k < 32; k++) calls.push(pool.run(w.tiny, k));
+      Atomics.wait(pause, 0, 0, 1);
+    }
+    assert.equal(pool.explain(w.tiny).behaviour, 'tiny', 'decided before the burst yielded');
+    const later = pool.run(w.tiny, 3);
+    assert.equal(pool.stats().tasks['work.ts#tiny']!.model, 'loop');
+    const out = await Promise.all([...calls, later]);
+    assert.equal(out.length, calls.length + 1);
+    assert.ok(out.every((v) => typeof v === 'number'));
+    await pool.close();
+  });
+});

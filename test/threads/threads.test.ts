@@ -147,3 +147,19 @@ describe('threads(): modules, types and memory', () => {
     assert.match(e.message, /loop\(\)/);
   });
 });
+
+describe('threads(): poll() reads answers without yielding to the event loop', () => {
+  test('an answer that has arrived is handled inside a synchronous loop', async () => {
+    await using pool = threads({ max: 1 });
+    await pool.run(f.echo, 'warm'); // the thread is up
+    const result = pool.run(f.add, { a: 2, b: 3 });
+    // Synchronous from here: without poll() the answer would wait for the event loop.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 10_000 && pool.stats().completed < 2; i++) {
+      pool.poll();
+      Atomics.wait(pause, 0, 0, 1);
+    }
+    assert.equal(pool.stats().completed, 2, 'handled before the loop yielded');
+    assert.equal(await result, 5);
+  });
+});
