@@ -17,7 +17,7 @@ const quick = process.argv.includes('--quick');
 const jsonAt = process.argv.indexOf('--json');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : [];
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = quick ? 1 : 5;
 interface WorkloadTasks {
   warm(): number;
   fetchJson(url: string): Promise<number>;
