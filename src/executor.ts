@@ -103,15 +103,19 @@ export abstract class BaseExecutor<S extends ExecutorStats = ExecutorStats> impl
   abstract stats(): S;
   abstract close(options?: CloseOptions): Promise<void>;
 
-  /** How many units `map()` keeps in flight by default: enough to keep every worker busy. */
-  protected abstract defaultMapConcurrency(): number;
+  /**
+   * How many units `map()` keeps in flight by default: enough to keep every worker
+   * busy. Asked again as the map goes on (auto() answers by where the task runs now).
+   */
+  protected abstract defaultMapConcurrency(task: Task): number;
 
   /** Override to send several inputs in one message; the default runs them one by one. */
   protected runChunk?<I, O>(task: Task<I, O>, inputs: I[], options: RunOptions): Promise<Settled<O>[]>;
 
   map<I, O>(task: Task<I, O>, inputs: Iterable<I> | AsyncIterable<I>, options: MapOptions = {}): AsyncIterable<O> {
     checkMapOptions(`${this.kind}().map()`, options);
-    const concurrency = options.concurrency ?? this.defaultMapConcurrency();
+    const fixed = options.concurrency;
+    const concurrency = fixed !== undefined ? () => fixed : () => this.defaultMapConcurrency(task as Task);
     const runOptions = (signal: AbortSignal): RunOptions => {
       const o: RunOptions = { signal };
       if (options.timeout !== undefined) o.timeout = options.timeout;

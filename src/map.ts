@@ -58,7 +58,8 @@ interface Unit<O> {
 export async function* mapInputs<I, O>(
   driver: MapDriver<I, O>,
   inputs: Iterable<I> | AsyncIterable<I>,
-  concurrency: number,
+  /** Units in flight at most; read before each unit starts, so it may change as the map goes on. */
+  concurrency: () => number,
   options: MapOptions = {},
 ): AsyncGenerator<O, void, undefined> {
   const ordered = options.ordered ?? true;
@@ -136,7 +137,7 @@ export async function* mapInputs<I, O>(
   const pump = async () => {
     try {
       while (!stopped) {
-        if (unitsOpen >= concurrency) {
+        if (unitsOpen >= concurrency()) {
           await new Promise<void>((resolve) => (wakePump = resolve));
           continue;
         }

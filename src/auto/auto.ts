@@ -113,6 +113,8 @@ interface TaskState {
   headStart: boolean;
   /** A head-start run saw a busy loop, which proves nothing: probe on threads too, when one is free. */
   inconclusive: boolean;
+  /** A head-start run had a long first slice, forgiven once (see inlineBody). */
+  coldSlice: boolean;
   gate: Gate;
 }
 
@@ -153,8 +155,10 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     };
   }
 
-  protected defaultMapConcurrency(): number {
-    return Math.max(this.env.cores * 2, 16);
+  /** A task on the loop (or probed there) gets the loop's window; one on workers enough to keep them busy. */
+  protected defaultMapConcurrency(task: Task): number {
+    const onLoop = isTaskRef(task) ? this.choice(this.state(task)).model === 'loop' : true;
+    return onLoop ? this.loopEx.concurrency : Math.max(this.env.cores * 2, 16);
   }
 
   /** The decision auto() would make for this task now, with its reason and profile. */
@@ -237,7 +241,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private state(ref: TaskRef): TaskState {
     let s = this.states.get(ref.id);
     if (!s) {
-      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, probing: 0, inlineRuns: 0, resampledAt: performance.now(), body: undefined, fn: undefined, headStart: false, inconclusive: false, gate: new Gate() };
+      s = { ref, profile: NEW_PROFILE, runs: { loop: 0, threads: 0, processes: 0 }, total: 0, choice: undefined, probing: 0, inlineRuns: 0, resampledAt: performance.now(), body: undefined, fn: undefined, headStart: false, inconclusive: false, coldSlice: false, gate: new Gate() };
       this.states.set(ref.id, s);
       this.lookForHeadStart(s);
     }
@@ -356,10 +360,16 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     }
     if (d.behaviour !== 'unknown') return this.onWorker(this.cpu, s, input, options, resample || this.shouldProfile(s));
     s.probing++;
-    return this.onWorker(this.probePool() ?? this.cpu, s, input, options, true).finally(() => {
+    // The probe is over when its answer is handled (which poll() may do inside a synchronous
+    // burst, where a promise's finally would not run until the burst ends), or when it fails.
+    let over = false;
+    const end = (): void => {
+      if (over) return;
+      over = true;
       s.probing--;
       this.wakeGates();
-    });
+    };
+    return this.onWorker(this.probePool() ?? this.cpu, s, input, options, true, end).finally(end);
   }
 
   /**
@@ -408,12 +418,13 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   }
 
   private async onWorker(
-    pool: ThreadPool | ProcessPool, s: TaskState, input: unknown, options: RunOptions | undefined, profile: boolean): Promise<unknown> {
+    pool: ThreadPool | ProcessPool, s: TaskState, input: unknown, options: RunOptions | undefined, profile: boolean, answered?: () => void): Promise<unknown> {
     const model: Model = pool.kind === 'processes' ? 'processes' : 'threads';
     try {
       return await pool.submit(s.ref, input, false, options, {
         ...(profile && {
           onProfile: (p, runMs, cold) => {
+            answered?.();
             // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
             const sample = { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu };
             // A first run in a worker (lazy imports, cold JIT) only adds CPU: trust it when it says "waiting".
@@ -444,8 +455,12 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       const slice = performance.now() - start;
       const sync = !(result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function');
       // A long synchronous slice always counts (the task blocks the loop); short ones now and then.
+      // Except the first of a head start: a first run on this thread may pay one-time work (the
+      // first fetch() loads its HTTP client), so it gets a second chance, as a worker's first run does.
       const tiny = slice < this.threadOverheadMs * this.env.inlineFactor;
-      if (slice > BLOCKING_SLICE_MS || (sync && (!tiny || s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0))) {
+      if (slice > BLOCKING_SLICE_MS && s.headStart && !s.coldSlice) {
+        s.coldSlice = true;
+      } else if (slice > BLOCKING_SLICE_MS || (sync && (!tiny || s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0))) {
         this.endHeadStart(s);
         this.setProfile(s, addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 }));
       } else if (!sync && s.headStart && s.profile.samples < this.env.probeRuns) {

@@ -7,9 +7,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auto } from '../../src/auto/index.js';
 import { importModule, tasks } from '../../src/task.js';
+import { Gate } from '../helpers/gate.js';
 import { WorkerCrashedError } from '../../src/errors.js';
 
 const w = tasks<typeof import('../fixtures/auto/work.js')>(new URL('../fixtures/auto/work.ts', import.meta.url));
+const f = tasks<typeof import('../fixtures/tasks.js')>(new URL('../fixtures/tasks.ts', import.meta.url));
 
 async function runMany<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
@@ -116,7 +118,7 @@ describe('auto(): the head start of async functions', () => {
   // once that a task is an async function.
   const loaded = importModule(w.sleepy.module);
 
-  test('an async function is probed on the loop: no thread at all', async () => {
+  test('an async function is probed on the loop, from its first call', async () => {
     await loaded;
     await using pool = auto();
     assert.match(pool.explain(w.sleepy).reason, /^loop — probing \(0 of 2 runs measured\) on the event loop: it is an async function/);
@@ -124,7 +126,10 @@ describe('auto(): the head start of async functions', () => {
     const d = pool.explain(w.sleepy);
     assert.equal(d.model, 'loop', d.reason);
     assert.equal(d.behaviour, 'waiting-async');
-    assert.deepEqual(pool.stats().tasks['work.ts#sleepy']!.profile.runsByModel, { loop: 3, threads: 0, processes: 0 });
+    // Usually no thread at all; if this test process's event loop was busy during a run, that
+    // run proved nothing and the next ones were probed on threads as well.
+    const runs = pool.stats().tasks['work.ts#sleepy']!.profile.runsByModel;
+    assert.ok(runs.loop >= 1 && runs.loop + runs.threads === 3, JSON.stringify(runs));
   });
 
   test('headStart: false probes it on threads like any task', async () => {
@@ -136,14 +141,15 @@ describe('auto(): the head start of async functions', () => {
     assert.ok(pool.stats().tasks['work.ts#sleepy']!.profile.runsByModel.threads >= 2, 'probed on threads');
   });
 
-  test('an async function that blocks in its first slice loses the head start after one run', async () => {
+  test('an async function that blocks in its first slice loses the head start after two runs', async () => {
     await loaded;
     await using pool = auto();
     await runMany(4, () => pool.run(w.chameleon, { mode: 'spin', ms: 30 }));
     const d = pool.explain(w.chameleon);
     assert.equal(d.model, 'threads', d.reason);
     assert.notEqual(d.behaviour, 'waiting-async');
-    assert.equal(pool.stats().tasks['work.ts#chameleon']!.profile.runsByModel.loop, 1, 'only the run that showed it');
+    // The first long slice is forgiven once (it may be one-time work, like a first fetch()); the second is not.
+    assert.equal(pool.stats().tasks['work.ts#chameleon']!.profile.runsByModel.loop, 2, 'only the runs that showed it');
   });
 
   test('an async function that calculates after an await (a busy loop) is probed on threads after all', async () => {
@@ -159,8 +165,9 @@ describe('auto(): the head start of async functions', () => {
 
 describe('auto(): a synchronous burst of calls to a new task', () => {
   test('is routed while the burst goes on: the probes are read synchronously', async () => {
-    const pool = auto();
-    // Its threads are up (a thread still starting needs the event loop to finish starting).
+    // One thread, started before the burst: a thread still starting needs the event loop to
+    // finish starting, so it could not answer during a synchronous loop.
+    const pool = auto({ threads: { max: 1 }, maxBlockingThreads: 0 });
     await pool.run(w.spin, 1);
     const calls: Promise<number>[] = [];
     const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -177,5 +184,24 @@ describe('auto(): a synchronous burst of calls to a new task', () => {
     assert.equal(out.length, calls.length + 1);
     assert.ok(out.every((v) => typeof v === 'number'));
     await pool.close();
+  });
+});
+
+describe('auto(): map() keeps as many calls in flight as where the task runs allows', () => {
+  test('an async task on the loop gets the loop\'s window, not a pool\'s', async () => {
+    const gate = await Gate.start();
+    await importModule(f.held.module); // loaded: the head start is known at once
+    await using pool = auto({ loop: { concurrency: 64 } });
+    const names = Array.from({ length: 30 }, () => 'map-window');
+    const all = (async () => {
+      const out: string[] = [];
+      for await (const v of pool.map(f.held, names.map((name) => ({ gate: gate.url, name })))) out.push(v);
+      return out;
+    })();
+    // All 30 are waiting at the gate at once: a window of 16 (2 × cores) could never get there.
+    await gate.arrived('map-window', 30);
+    gate.open('map-window');
+    assert.equal((await all).length, 30);
+    await gate.close();
   });
 });
