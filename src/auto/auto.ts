@@ -30,7 +30,7 @@ import { effectiveSignal } from '../scope.js';
 import { Gate } from './gate.js';
 import type { Counters as CountersType } from '../stats.js';
 import { addCrash, addOverhead, addSample, NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
-import { choose, decide, DEFAULT_ENV, type Choice, type Decision, type PolicyEnv } from './policy.js';
+import { choose, decide, DEFAULT_ENV, trustFirstRun, type Choice, type Decision, type PolicyEnv } from './policy.js';
 
 export interface AutoOptions {
   /** Always run these tasks on this model: `{ [t.resize]: 'processes' }` (keys are `String(taskRef)`). */
@@ -427,8 +427,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
             answered?.();
             // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
             const sample = { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu };
-            // A first run in a worker (lazy imports, cold JIT) only adds CPU: trust it when it says "waiting".
-            if (p.first && sample.cpuMs >= sample.wallMs * this.env.waitingBelow) return;
+            if (p.first && !trustFirstRun(sample, { ...this.env, threadOverheadMs: this.threadOverheadMs })) return;
             this.setProfile(s, addSample(s.profile, sample));
             if (s.gate.size > 0) queueMicrotask(() => this.wakeGates());
             // A worker's first task pays its start-up: that is not the cost of dispatch.

@@ -91,6 +91,16 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   return { model: 'threads', behaviour: 'calculating' };
 }
 
+/**
+ * Does a task's first run in a fresh worker count as a measurement? That run
+ * also pays one-time work (lazy imports, a cold JIT), which only adds CPU and
+ * time: so it is trusted when it says "waiting" anyway, or when even so it is
+ * shorter than a dispatch (then the task is tiny); otherwise it is left out.
+ */
+export function trustFirstRun(sample: { wallMs: number; cpuMs: number }, env: Pick<PolicyEnv, 'threadOverheadMs' | 'inlineFactor' | 'waitingBelow'>): boolean {
+  return sample.wallMs < env.threadOverheadMs * env.inlineFactor || sample.cpuMs < sample.wallMs * env.waitingBelow;
+}
+
 /** The choice with its reason in plain words and the numbers behind it. */
 export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
   const c = choose(profile, env);

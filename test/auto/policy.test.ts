@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, blockingPoolSize, DEFAULT_ENV, type PolicyEnv } from '../../src/auto/policy.js';
+import { decide, blockingPoolSize, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
 const env: PolicyEnv = { ...DEFAULT_ENV, cores: 2 };
@@ -72,4 +72,17 @@ test('profile counters are pure updates', () => {
   assert.equal(b.crashes, 1);
   assert.equal(b.ooms, 1);
   assert.equal(a.crashes, 0);
+});
+
+describe('trustFirstRun(): a first run in a fresh worker', () => {
+  const env = { threadOverheadMs: 0.05, inlineFactor: 2, waitingBelow: 0.5 };
+  test('counts when it says waiting, even cold', () => assert.equal(trustFirstRun({ wallMs: 30, cpuMs: 3 }, env), true));
+  test('counts when even cold it is shorter than a dispatch (tiny)', () => assert.equal(trustFirstRun({ wallMs: 0.06, cpuMs: 0.06 }, env), true));
+  test('is left out when it calculates for longer than a dispatch (cold CPU may be one-time work)', () =>
+    assert.equal(trustFirstRun({ wallMs: 5, cpuMs: 5 }, env), false));
+  test('the boundaries: a dispatch × inlineFactor, and the waiting share', () => {
+    assert.equal(trustFirstRun({ wallMs: 0.1, cpuMs: 0.1 }, env), false);
+    assert.equal(trustFirstRun({ wallMs: 10, cpuMs: 5 }, env), false);
+    assert.equal(trustFirstRun({ wallMs: 10, cpuMs: 4.99 }, env), true);
+  });
 });
