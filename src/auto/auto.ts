@@ -13,7 +13,8 @@
  * function` is the exception (a head start): written to wait, it is probed on
  * the loop itself, where each synchronous slice is timed and the loop's
  * utilization over a run bounds the CPU that run could have used; a long slice
- * or a busy loop ends the head start and it is probed on threads after all.
+ * ends the head start (it is probed on threads after all), and a loop too busy
+ * to tell adds thread probes.
  * Tasks on the loop are re-sampled on a thread now and then, so a task whose
  * behaviour changes is re-routed.
  */
@@ -457,7 +458,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       // Except the first of a head start: a first run on this thread may pay one-time work (the
       // first fetch() loads its HTTP client), so it gets a second chance, as a worker's first run does.
       const tiny = slice < this.threadOverheadMs * this.env.inlineFactor;
-      if (slice > BLOCKING_SLICE_MS && s.headStart && !s.coldSlice) {
+      if (slice > BLOCKING_SLICE_MS && s.headStart && !s.coldSlice && s.profile.samples < this.env.probeRuns) {
         s.coldSlice = true;
       } else if (slice > BLOCKING_SLICE_MS || (sync && (!tiny || s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0))) {
         this.endHeadStart(s);
