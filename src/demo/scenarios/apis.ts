@@ -4,12 +4,12 @@
  * thread or process, so it overlaps only as many waits as it has workers.
  */
 import { availableParallelism } from 'node:os';
-import { auto, loop, processes, tasks, threads } from '../../index.js';
+import { tasks } from '../../index.js';
 import { startLatencyServer } from '../latency-server.js';
 import { taskModule } from '../task-url.js';
 import { fetchPrice } from '../tasks/apis.js';
 import { byWallTime, waitsRule } from '../judge.js';
-import { autoDecision, collect, markRows, measuredRow, notAutoOrBaseline, setSpeedups } from './common.js';
+import { collect, EXECUTOR_ROWS as X, executorRows, markRows, measuredRow, notAutoOrBaseline, setSpeedups } from './common.js';
 import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
 
 const DELAY_MS = 50;
@@ -33,28 +33,13 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
       for (const url of urls) out.push(await fetchPrice(url));
       return out;
     }));
-    onStep('loop()');
-    add(await measuredRow('loop()', async () => {
-      await using ex = loop();
-      return await collect(ex.map(t.fetchPrice, urls));
-    }));
-    onStep('threads()');
-    add(await measuredRow('threads()', async () => {
-      await using ex = threads();
-      return await collect(ex.map(t.fetchPrice, urls));
-    }));
-    onStep('processes()');
-    add(await measuredRow('processes()', async () => {
-      await using ex = processes();
-      return await collect(ex.map(t.fetchPrice, urls));
-    }, { children: true }));
-    onStep('auto()');
-    add(await measuredRow('auto()', async () => {
-      await using ex = auto();
-      const out = await collect(ex.map(t.fetchPrice, urls));
-      decision = autoDecision(ex.explain(t.fetchPrice));
-      return out;
-    }, { children: true }));
+    decision = await executorRows([X.loop, X.threads, X.processes, X.auto], {
+      task: t.fetchPrice,
+      work: (ex) => collect(ex.map(t.fetchPrice, urls)),
+      measure: measuredRow,
+      add,
+      onStep,
+    });
   } finally {
     await server.close();
   }

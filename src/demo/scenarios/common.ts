@@ -1,4 +1,5 @@
-/** Helpers every scenario shares: one measured row, speed-ups, rule marks. */
+/** Helpers every scenario shares: one measured row, the executor rows, speed-ups, rule marks. */
+import { auto, AutoExecutor, loop, processes, threads, type Executor, type TaskRef } from '../../index.js';
 import { measure, type MeasureOptions } from '../measure.js';
 import { mark } from '../judge.js';
 import type { Row, RuleMark } from '../types.js';
@@ -42,4 +43,58 @@ export const notAutoOrBaseline = (baseline: string) => (row: Row) => row.model !
 
 export function autoDecision(d: { model: string; behaviour: string; reason: string }): { model: string; behaviour: string; reason: string } {
   return { model: d.model, behaviour: d.behaviour, reason: d.reason };
+}
+
+/** One executor row of a scenario: a fresh executor with its defaults. */
+export interface ExecutorRow<T> {
+  label: string;
+  make: () => Executor;
+  /** It may start child processes (their CPU and memory count too). */
+  children: boolean;
+  /** This row's work, instead of the scenario's. */
+  work?: (ex: Executor) => Promise<T>;
+}
+
+export const EXECUTOR_ROWS = {
+  loop: { label: 'loop()', make: () => loop(), children: false },
+  threads: { label: 'threads()', make: () => threads(), children: false },
+  processes: { label: 'processes()', make: () => processes(), children: true },
+  auto: { label: 'auto()', make: () => auto(), children: true },
+} as const satisfies Record<string, ExecutorRow<unknown>>;
+
+/**
+ * The executor rows of a scenario, in order: each runs the scenario's `work`
+ * (or its own) measured on a fresh executor that is closed after. Returns what
+ * auto() chose for `task`, when an auto() row ran.
+ */
+export async function executorRows<T, R>(
+  rows: readonly ExecutorRow<T>[],
+  o: {
+    task: TaskRef;
+    work: (ex: Executor) => Promise<T>;
+    measure: (label: string, fn: () => Promise<T>, options: MeasureOptions) => Promise<R>;
+    add: (r: R) => void;
+    onStep: (step: string) => void;
+    /** Before each row, outside its measured time (fresh inputs, say). */
+    before?: () => void;
+  },
+): Promise<ReturnType<typeof autoDecision> | undefined> {
+  let decision: ReturnType<typeof autoDecision> | undefined;
+  for (const row of rows) {
+    o.onStep(row.label);
+    o.before?.();
+    const work = row.work ?? o.work;
+    const result = await o.measure(
+      row.label,
+      async () => {
+        await using ex = row.make();
+        const out = await work(ex);
+        if (ex instanceof AutoExecutor) decision = autoDecision(ex.explain(o.task));
+        return out;
+      },
+      { children: row.children },
+    );
+    o.add(result);
+  }
+  return decision;
 }

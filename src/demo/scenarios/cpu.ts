@@ -4,11 +4,11 @@
  * transferred buffers (moved, not copied); to processes they are copied.
  */
 import { availableParallelism } from 'node:os';
-import { auto, loop, processes, tasks, threads, type Executor } from '../../index.js';
+import { tasks, type Executor } from '../../index.js';
 import { taskModule } from '../task-url.js';
 import { blurPixels, checksum, makeImage, type BlurInput } from '../tasks/image.js';
 import { byWallTime, calculatesRule } from '../judge.js';
-import { autoDecision, markRows, measuredRow, notAutoOrBaseline, setSpeedups } from './common.js';
+import { EXECUTOR_ROWS as X, executorRows, markRows, measuredRow, notAutoOrBaseline, setSpeedups } from './common.js';
 import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
 
 const t = tasks<typeof import('../tasks/image.js')>(taskModule('image'));
@@ -31,39 +31,21 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
     rows.push(row);
     sums.push(value.map(checksum));
   };
-  let decision;
 
   // Compile the blur once first, so the first row does not pay for the JIT alone.
   blurPixels(makeImage(64, 64, 0), 4, 3);
   onStep('sequential');
   const plain = inputs(count, width, height);
   add(await measuredRow('sequential', async () => plain.map((image) => blurPixels(image, image.radius, image.passes))));
-  onStep('loop()');
-  let images = inputs(count, width, height);
-  add(await measuredRow('loop()', async () => {
-    await using ex = loop();
-    return await blurAll(ex, images);
-  }));
-  onStep('threads()');
-  images = inputs(count, width, height);
-  add(await measuredRow('threads()', async () => {
-    await using ex = threads();
-    return await blurAll(ex, images);
-  }));
-  onStep('processes()');
-  images = inputs(count, width, height);
-  add(await measuredRow('processes()', async () => {
-    await using ex = processes();
-    return await blurAll(ex, images);
-  }, { children: true }));
-  onStep('auto()');
-  images = inputs(count, width, height);
-  add(await measuredRow('auto()', async () => {
-    await using ex = auto();
-    const out = await blurAll(ex, images);
-    decision = autoDecision(ex.explain(t.blur));
-    return out;
-  }, { children: true }));
+  let images: BlurInput[] = [];
+  const decision = await executorRows([X.loop, X.threads, X.processes, X.auto], {
+    task: t.blur,
+    work: (ex) => blurAll(ex, images),
+    measure: measuredRow,
+    add,
+    onStep,
+    before: () => (images = inputs(count, width, height)), // transferring empties them: fresh ones each row
+  });
 
   setSpeedups(rows, rows[0]!);
   const best = Math.min(...rows.map((r) => r.wallMs));

@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auto, loop, tasks, threads } from '../../index.js';
+import { tasks } from '../../index.js';
 import { taskModule } from '../task-url.js';
 import { closeAll, createDatabase, loadDriver, report, type ReportInput, type ReportRow } from '../tasks/sqlite.js';
 import { startTicker, type TickReport } from '../ticker.js';
 import { byResponsiveness } from '../judge.js';
 import { fmtMs } from '../format.js';
-import { autoDecision, collect, markRows, measuredRow, setSpeedups } from './common.js';
+import { collect, EXECUTOR_ROWS as X, executorRows, markRows, measuredRow, setSpeedups } from './common.js';
 import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
 
 const t = tasks<typeof import('../tasks/sqlite.js')>(taskModule('sqlite'));
@@ -67,23 +67,13 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
     };
     onStep('sequential');
     add(await ticked('sequential', async () => inputs.map(report)));
-    onStep('loop()');
-    add(await ticked('loop()', async () => {
-      await using ex = loop();
-      return await collect(ex.map(t.report, inputs));
-    }));
-    onStep('threads()');
-    add(await ticked('threads()', async () => {
-      await using ex = threads();
-      return await collect(ex.map(t.report, inputs));
-    }));
-    onStep('auto()');
-    add(await ticked('auto()', async () => {
-      await using ex = auto();
-      const out = await collect(ex.map(t.report, inputs));
-      decision = autoDecision(ex.explain(t.report));
-      return out;
-    }));
+    decision = await executorRows([X.loop, X.threads, X.auto], {
+      task: t.report,
+      work: (ex) => collect(ex.map(t.report, inputs)),
+      measure: ticked,
+      add,
+      onStep,
+    });
   } finally {
     closeAll();
     rmSync(dir, { recursive: true, force: true });

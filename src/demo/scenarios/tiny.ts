@@ -3,11 +3,11 @@
  * each. Shipping each one to a process costs far more in messages and copying
  * than the work itself; one message per batch (map's chunkSize) is the fix.
  */
-import { auto, loop, processes, tasks, threads } from '../../index.js';
+import { tasks, type Executor } from '../../index.js';
 import { taskModule } from '../task-url.js';
 import { countTokens, makeTexts } from '../tasks/tokens.js';
 import { byWallTime, calculatesRule } from '../judge.js';
-import { autoDecision, collect, markRows, measuredRow, notAutoOrBaseline, setSpeedups } from './common.js';
+import { collect, EXECUTOR_ROWS as X, executorRows, markRows, measuredRow, notAutoOrBaseline, setSpeedups } from './common.js';
 import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
 
 const t = tasks<typeof import('../tasks/tokens.js')>(taskModule('tokens'));
@@ -23,40 +23,23 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
     rows.push(row);
     totals.push(value.length === n ? value.reduce((a, b) => a + b, 0) : -1);
   };
-  let decision;
 
   // Compile the counter once first, so the first row does not pay for the JIT alone.
   texts.slice(0, 200).forEach(countTokens);
   onStep('sequential');
   add(await measuredRow('sequential', async () => texts.map(countTokens)));
-  onStep('loop()');
-  add(await measuredRow('loop()', async () => {
-    await using ex = loop();
-    return await collect(ex.map(t.countTokens, texts));
-  }));
-  onStep('threads()');
-  add(await measuredRow('threads()', async () => {
-    await using ex = threads();
-    return await collect(ex.map(t.countTokens, texts));
-  }));
-  onStep('processes()');
-  add(await measuredRow('processes()', async () => {
-    await using ex = processes();
-    return await collect(ex.map(t.countTokens, texts));
-  }, { children: true }));
-  const batched = `processes(), chunkSize ${CHUNK}`;
-  onStep(batched);
-  add(await measuredRow(batched, async () => {
-    await using ex = processes();
-    return await collect(ex.map(t.countTokens, texts, { chunkSize: CHUNK }));
-  }, { children: true }));
-  onStep('auto()');
-  add(await measuredRow('auto()', async () => {
-    await using ex = auto();
-    const out = await collect(ex.map(t.countTokens, texts));
-    decision = autoDecision(ex.explain(t.countTokens));
-    return out;
-  }, { children: true }));
+  const batched = {
+    ...X.processes,
+    label: `processes(), chunkSize ${CHUNK}`,
+    work: (ex: Executor) => collect(ex.map(t.countTokens, texts, { chunkSize: CHUNK })),
+  };
+  const decision = await executorRows([X.loop, X.threads, X.processes, batched, X.auto], {
+    task: t.countTokens,
+    work: (ex) => collect(ex.map(t.countTokens, texts)),
+    measure: measuredRow,
+    add,
+    onStep,
+  });
 
   setSpeedups(rows, rows[0]!);
   const best = Math.min(...rows.map((r) => r.wallMs));
