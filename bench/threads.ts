@@ -11,11 +11,15 @@ import { printTable, printTarget, ratio } from './lib/report.js';
 import { allPeers, piscina } from './lib/thread-peers.js';
 import { burstRate, roundTrip, rows, withContenders } from './lib/dispatch.js';
 import { threads, tasks } from './lib/boundwise.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadFromArgv, startLoad } from './lib/load.js';
 
 const quick = process.argv.includes('--quick');
 const BURST = quick ? 20_000 : 100_000;
 const SERIAL = quick ? 1_000 : 5_000;
 const RUNS = quick ? 3 : 5;
+const HOGS = loadFromArgv(process.argv);
 
 async function burst(): Promise<Record<string, number>> {
   let out: Record<string, number> = {};
@@ -115,16 +119,38 @@ async function memory(): Promise<number> {
   return b / p;
 }
 
+/**
+ * (f) The round trip as a user meets it: each contender alone in a fresh process
+ * (500 warm-up calls, then 3,000 awaited one at a time), boundwise and piscina
+ * alternating, RUNS processes each.
+ */
+async function freshRoundTrip(): Promise<Record<string, number>> {
+  const script = fileURLToPath(new URL('./lib/fresh-roundtrip.ts', import.meta.url));
+  const all: Record<string, number[]> = { boundwise: [], piscina: [] };
+  for (let r = 0; r < RUNS; r++) {
+    for (const name of Object.keys(all)) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', script, name], { encoding: 'utf8' });
+      (all[name] as number[]).push(Number(out.trim()));
+    }
+  }
+  const out = Object.fromEntries(Object.entries(all).map(([n, v]) => [n, median(v)]));
+  printTable('(f) one contender per fresh process: 500 warm-up calls, 3,000 awaited one at a time — µs per round trip', rows(out, 'µs'), 'piscina', false);
+  return out;
+}
 
-console.log(`threads() dispatch benchmark (${quick ? 'quick' : 'full'}; 2 threads each; medians of ${RUNS})`);
+const load = startLoad(HOGS);
+console.log(`threads() dispatch benchmark (${quick ? 'quick' : 'full'}; 2 threads each; medians of ${RUNS}; ${HOGS ? `${HOGS} CPU hogs running beside it (--load)` : 'no added load'})`);
 const a = await burst();
 const b = await serial();
 const c = await cpu();
 const d = await mapping();
 const e = await memory();
+const f = await freshRoundTrip();
+load.stop();
 console.log('\nTargets (issue 2, then issue 9):');
 printTarget('(a) tasks/s ≥ 5× piscina', ratio(a.boundwise as number, a.piscina as number, true), 5);
 printTarget('(b) round trip ≤ 0.8× piscina', (b.boundwise as number) / (b.piscina as number), 0.8, false);
+printTarget('(f) round trip, fresh process each, ≤ 0.8× piscina', (f.boundwise as number) / (f.piscina as number), 0.8, false);
 printTarget('(c) CPU speed-up ≥ 1.9× inline (issue 2: 1.8×)', c, 1.9);
 printTarget('(d) map() ≥ 5× a Promise.all of piscina runs', d, 5);
 printTarget('(e) idle memory ≤ 1× piscina', e, 1, false);

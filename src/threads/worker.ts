@@ -3,6 +3,7 @@ import { parentPort, threadId, receiveMessageOnPort, type MessagePort } from 'no
 import { performance } from 'node:perf_hooks';
 import { createRunner } from '../pool/runner.js';
 import type { ToWorker } from '../pool/protocol.js';
+import { SpinPolicy, spinOnce } from './spin.js';
 
 const port = parentPort;
 if (!port) throw new Error('boundwise: threads/worker.js must be started as a worker thread');
@@ -11,23 +12,21 @@ let out: MessagePort = port;
 const handle = createRunner({ post: (m, transfer) => out.postMessage(m, transfer) }, `thread ${threadId}`);
 
 /**
- * After answering, a thread with nothing left to run polls its port for a few
- * microseconds before it goes back to sleep in its event loop: a caller that
- * awaits tasks one by one sends the next one within that window, and the thread
- * takes it without a wake-up (the most expensive part of a round trip).
+ * After answering, a thread with nothing left to run may poll its port for a
+ * few microseconds before it sleeps in its event loop, so that a caller
+ * awaiting tasks one by one has its next task taken without a wake-up; the
+ * policy (spin.ts) stops polling while the machine has no spare core.
  */
-const SPIN_MS = 0.05;
-
-function spin(): void {
-  let until = performance.now() + SPIN_MS;
-  while (handle.busy() === 0) {
-    const next = receiveMessageOnPort(port as NonNullable<typeof port>);
-    if (next) {
-      handle(next.message as ToWorker);
-      until = performance.now() + SPIN_MS;
-    } else if (performance.now() > until) return;
-  }
-}
+const policy = new SpinPolicy();
+const inbox = port;
+const pollOnce = (): boolean => {
+  const next = receiveMessageOnPort(inbox);
+  if (!next) return false;
+  handle(next.message as ToWorker);
+  return true;
+};
+const busy = (): boolean => handle.busy() > 0;
+const now = () => performance.now();
 
 port.on('message', (m: ToWorker) => {
   if (m.t === 'port') {
@@ -36,5 +35,5 @@ port.on('message', (m: ToWorker) => {
     return;
   }
   handle(m);
-  if (handle.busy() === 0) spin();
+  if (handle.busy() === 0 && policy.shouldSpin()) policy.record(spinOnce(pollOnce, busy, now));
 });
