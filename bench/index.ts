@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 
 const benches = ['threads.ts', 'processes.ts', 'loop.ts', 'workloads/index.ts', 'watch-overhead.ts'];
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
 const only = args.filter((a) => !a.startsWith('--'));
 const passed = args.filter((a) => a === '--quick' || a.startsWith('--load'));
 const out = fileURLToPath(new URL('../.bench-results/', import.meta.url));
