@@ -26,6 +26,8 @@ import type { ExitInfo, Transport, WorkerChannel, WorkerEvents } from '../pool/c
 import type { ToWorker } from '../pool/protocol.js';
 import { LineTail } from './lines.js';
 import { rssMb } from './memory.js';
+import { canUseDeathSignal, deathSignalFork } from './deathsig.js';
+import { PARENT_PID_ENV } from './watchdog.js';
 
 // The entry sits next to this file, as .ts when running from source under tsx.
 const entry = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './child.ts' : './child.js', import.meta.url));
@@ -52,11 +54,14 @@ export class ProcessTransport implements Transport {
 
   spawn(_id: number, events: WorkerEvents): WorkerChannel {
     const o = this.options;
+    const flags = childExecArgv(o.execArgv, o.cwd);
+    // Where the kernel can kill the child with its parent, no watchdog thread is needed (deathsig.ts).
+    const deathSignal = canUseDeathSignal();
     const child = fork(entry, [], {
       serialization: 'advanced',
       stdio: ['ignore', o.stdio === 'pipe' ? 'pipe' : 'inherit', 'pipe', 'ipc'],
-      execArgv: childExecArgv(o.execArgv, o.cwd),
-      ...(o.env && { env: o.env }),
+      ...(deathSignal ? deathSignalFork(flags) : { execArgv: flags }),
+      env: { ...(o.env ?? process.env), [PARENT_PID_ENV]: deathSignal ? String(process.pid) : '' },
       ...(o.cwd !== undefined && { cwd: o.cwd }),
     });
     const label = `process ${child.pid ?? '(not started)'}`;

@@ -2,8 +2,9 @@
  * The second half of "no orphans". A child leaves when its IPC channel closes
  * ('disconnect'), but that event needs the child's event loop, and a child busy
  * in a long synchronous calculation (what processes() is for) would keep
- * running for as long as the calculation lasts, or forever. So each child also
- * starts one tiny thread that does nothing but check, once a second, whether
+ * running for as long as the calculation lasts, or forever. On Linux the pool
+ * has the kernel kill the child with its parent (deathsig.ts). Elsewhere each
+ * child starts one tiny thread that does nothing but check, once a second, whether
  * its parent is still the process that forked it; when it is not (the parent
  * died and the child was re-parented), it kills its own process with SIGKILL,
  * which needs no cooperation from the busy main thread.
@@ -15,7 +16,30 @@ import { Worker } from 'node:worker_threads';
 
 const CHECK_EVERY_MS = 1_000;
 
+/**
+ * Set by the pool to its pid when the child was started under `setpriv
+ * --pdeathsig` (deathsig.ts): the kernel then kills the child with its parent,
+ * and the thread is not needed. Empty otherwise.
+ */
+export const PARENT_PID_ENV = 'BOUNDWISE_PARENT_PID';
+
+/**
+ * No orphans, by the cheapest means this child has: the kernel's death signal
+ * if the pool set one up (then only the race before it was set is checked
+ * here), else the watchdog thread.
+ */
 export function watchParent(): void {
+  const parent = process.env[PARENT_PID_ENV];
+  delete process.env[PARENT_PID_ENV];
+  if (parent) {
+    // The parent died between fork and prctl: the signal was never armed.
+    if (process.ppid !== Number(parent)) process.kill(process.pid, 'SIGKILL');
+    return;
+  }
+  startWatchdogThread();
+}
+
+function startWatchdogThread(): void {
   const source = `
     const ppid = ${process.ppid};
     setInterval(() => {

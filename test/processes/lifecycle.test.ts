@@ -28,8 +28,8 @@ after(async () => {
 });
 
 /** Runs parent.ts with `args`; resolves with its output once it exits (killed after 30 s: a safety net). */
-function runParent(args: string[], onStdout?: (text: string, kill: () => void) => void) {
-  const child = spawn(process.execPath, ['--import', 'tsx', parentScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runParent(args: string[], onStdout?: (text: string, kill: () => void) => void, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', parentScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -44,19 +44,35 @@ function runParent(args: string[], onStdout?: (text: string, kill: () => void) =
   });
 }
 
-test('no orphans: when the parent is SIGKILLed, its busy children exit on their own', async () => {
-  let pids: number[] = [];
-  const arrived = Promise.all([gate.arrived('orphan-held'), gate.arrived('orphan-spin')]);
-  const result = await runParent(['orphan', gate.url], (out, kill) => {
-    if (pids.length || !out.includes('\n')) return;
-    pids = JSON.parse(out.slice(0, out.indexOf('\n'))) as number[];
-    // Kill only once both children are busy: one awaiting I/O, one spinning on the CPU.
-    void arrived.then(kill);
+// Both ways a child learns that its parent died: the kernel's death signal (Linux, through
+// setpriv) and, where that is not to be had, the watchdog thread.
+for (const [how, env] of [
+  ['the default (the kernel death signal where the platform has it)', process.env],
+  ['the watchdog thread (BOUNDWISE_NO_PDEATHSIG=1)', { ...process.env, BOUNDWISE_NO_PDEATHSIG: '1' }],
+] as const) {
+  test(`no orphans, ${how}: when the parent is SIGKILLed, its busy children exit on their own`, async () => {
+    let pids: number[] = [];
+    const arrived = Promise.all([gate.arrived('orphan-held'), gate.arrived('orphan-spin')]);
+    const result = await runParent(
+      ['orphan', gate.url],
+      (out, kill) => {
+        if (pids.length || !out.includes('\n')) return;
+        pids = JSON.parse(out.slice(0, out.indexOf('\n'))) as number[];
+        // Kill only once both children are busy: one awaiting I/O, one spinning on the CPU.
+        void arrived.then(kill);
+      },
+      env,
+    );
+    assert.equal(result.signal, 'SIGKILL');
+    assert.equal(pids.length, 2);
+    await allGone(pids);
+    assert.ok(!pids.some(alive));
   });
-  assert.equal(result.signal, 'SIGKILL');
-  assert.equal(pids.length, 2);
-  await allGone(pids);
-  assert.ok(!pids.some(alive));
+}
+
+test('the parent pid handed to a child for its start-up check does not leak into tasks', async () => {
+  await using pool = processes({ max: 1 });
+  assert.equal(await pool.run(t.env, 'BOUNDWISE_PARENT_PID'), undefined);
 });
 
 test('an idle pool does not keep the parent alive, and its children leave with it', async () => {

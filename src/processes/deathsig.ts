@@ -1,0 +1,40 @@
+/**
+ * The cheap form of "no orphans" on Linux: the kernel kills a child when its
+ * parent dies, if the child asked it to (prctl PR_SET_PDEATHSIG). Node cannot
+ * make that call, but util-linux's `setpriv --pdeathsig KILL` can, just before
+ * it execs Node in the same process: `fork()` is pointed at setpriv as its
+ * executable, with Node and Node's flags as setpriv's arguments. The child's
+ * pid, IPC channel and environment are Node's own, as with a plain fork.
+ *
+ * Unlike the watchdog thread (watchdog.ts, the fallback elsewhere), it costs no
+ * thread, no memory and no CPU in the child, and it works however busy the
+ * child's main thread is, at once rather than within a second.
+ *
+ * Two limits, both covered: the signal is sent when the *thread* that forked
+ * dies — a pool made inside a worker thread loses its children with that
+ * thread, which owns it anyway; and a parent that dies between fork and prctl
+ * is missed, so the child also checks, once started, that its parent is still
+ * the one that forked it (child.ts, via BOUNDWISE_PARENT_PID).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const SETPRIV = '/usr/bin/setpriv';
+let usable: boolean | undefined;
+
+/** Whether children can be started through `setpriv --pdeathsig` here (checked once per process). */
+export function canUseDeathSignal(): boolean {
+  if (usable !== undefined) return usable;
+  if (process.platform !== 'linux' || process.env.BOUNDWISE_NO_PDEATHSIG === '1' || !existsSync(SETPRIV)) return (usable = false);
+  // An old setpriv (before util-linux 2.33) does not know the flag: try it once (a few ms, on `true`).
+  const probe = spawnSync(SETPRIV, ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore', timeout: 5_000 });
+  return (usable = probe.status === 0);
+}
+
+/**
+ * How `fork()` must be called for a child that dies with its parent:
+ * `execPath` setpriv, and Node itself first among the flags.
+ */
+export function deathSignalFork(nodeFlags: string[]): { execPath: string; execArgv: string[] } {
+  return { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...nodeFlags] };
+}
