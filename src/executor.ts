@@ -4,7 +4,7 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { Percentiles } from './stats.js';
-import type { Task, TaskRef, TaskFunction } from './task.js';
+import type { Task, TaskRef, TaskFunction, ContextTask, NoInputNeeded } from './task.js';
 import { mapInputs, type MapOptions, type Settled } from './map.js';
 import { intOption, boolOption, knownOptions, msOption, signalOption } from './options.js';
 
@@ -53,8 +53,16 @@ export interface ExecutorStats {
 
 export interface Executor<S extends ExecutorStats = ExecutorStats> {
   readonly kind: ExecutorKind;
-  run<I, O>(task: Task<I, O>, input: I, options?: RunOptions): Promise<O>;
-  run<O>(task: Task<undefined, O>): Promise<O>;
+  /**
+   * Run one task. A reference or a function given an input gets `(input, context)`;
+   * a closure given no input gets `(context)`. Leaving the input out type-checks only
+   * for tasks whose input is optional.
+   */
+  run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   map<I, O>(task: Task<I, O>, inputs: Iterable<I> | AsyncIterable<I>, options?: MapOptions): AsyncIterable<O>;
   stats(): S;
   close(options?: CloseOptions): Promise<void>;

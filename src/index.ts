@@ -1,6 +1,6 @@
 // Public exports only. Everything else is internal and may change.
 export * from './errors.js';
-export { tasks, taskRef, type Task, type TaskRef, type TaskFunction, type TaskContext, type TasksOf, type InputOf, type OutputOf } from './task.js';
+export { tasks, taskRef, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded, type TaskContext, type TasksOf, type InputOf, type OutputOf } from './task.js';
 export type { Executor, ExecutorKind, ExecutorStats, RunOptions, MapOptions, CloseOptions, Progress, Settled } from './executor.js';
 export type { Percentiles } from './stats.js';
 export { transfer } from './pool/transfer.js';

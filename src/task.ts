@@ -31,6 +31,20 @@ export interface TaskRef<I = any, O = any> {
   readonly [types]?: { input: I; output: O };
 }
 
+/**
+ * A closure run without an input: called with its context first, as p-queue's
+ * `add(({ signal }) => …)` is — `loop().run(async ({ signal }) => fetch(url, { signal }))`.
+ * Given an input, a closure is a {@link TaskFunction}: `(input, context)`.
+ */
+export type ContextTask<O = any> = (context: TaskContext) => O | Promise<O>;
+
+declare const needsInput: unique symbol;
+/**
+ * `unknown` when a task's input may be left out (its type admits `undefined`);
+ * otherwise a type no reference has, so `run(t.blur)` without an input is a type error.
+ */
+export type NoInputNeeded<I> = undefined extends I ? unknown : { readonly [needsInput]: 'this task needs an input' };
+
 /** Either kind of task an executor may accept. Pools accept only references. */
 export type Task<I = any, O = any> = TaskRef<I, O> | TaskFunction<I, O>;
 

@@ -23,7 +23,7 @@ import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, ty
 import { loop, type LoopExecutor, type LoopOptions } from '../loop/index.js';
 import { threads, type ThreadPool, type ThreadsOptions } from '../threads/index.js';
 import { processes, type ProcessPool, type ProcessesOptions } from '../processes/index.js';
-import { importModule, isTaskRef, loadedModule, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef } from '../task.js';
+import { importModule, isTaskRef, loadedModule, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef, type ContextTask, type NoInputNeeded } from '../task.js';
 import { abortError, ExecutorClosedError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../errors.js';
 import { boolOption, intOption, knownOptions, objectOption } from '../options.js';
 import { Counters, type Percentiles } from '../stats.js';
@@ -167,6 +167,12 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     return this.decision(this.state(task));
   }
 
+  // The overloads of Executor.run (executor.ts): the input may be left out only where it is optional.
+  run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
     if (options !== undefined) {
       try {

@@ -22,7 +22,7 @@ import { PriorityQueue } from '../queue.js';
 import { effectiveSignal } from '../scope.js';
 import { Counters, SampleRing, counterStats, type Percentiles } from '../stats.js';
 import { unwrapTransfer } from '../pool/transfer.js';
-import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskFunction, type TaskRef } from '../task.js';
+import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskFunction, type TaskRef, type ContextTask, type NoInputNeeded } from '../task.js';
 import { systemClock, type Clock } from './clock.js';
 import { DONE, Entry, HELD, QUEUED, RUNNING } from './entry.js';
 import { parseLoopOptions, type LoopOptions } from './options.js';
@@ -76,6 +76,12 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     this.limiter = o.rate ? new RateLimiter(o.rate.limit, o.rate.interval) : undefined;
   }
 
+  // The overloads of Executor.run (executor.ts): the input may be left out only where it is optional.
+  run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
     if (this.closed) return Promise.reject(new ExecutorClosedError('loop'));
     let own: AbortSignal | undefined;
@@ -199,7 +205,8 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     const outer = g[CURRENT_TASK];
     g[CURRENT_TASK] = typeof e.task === 'function' ? e.task.name || '(anonymous function)' : e.task.id;
     try {
-      out = fn(e.input, e);
+      // A closure given no input takes its context first (`run(async ({ signal }) => …)`, as in p-queue).
+      out = e.input === undefined && typeof e.task === 'function' ? (fn as ContextTask)(e) : fn(e.input, e);
     } catch (error) {
       this.finish(e, false, error);
       return;

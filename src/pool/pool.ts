@@ -20,7 +20,7 @@ import type { Settled } from '../map.js';
 import { PriorityQueue } from '../queue.js';
 import { Counters, counterStats } from '../stats.js';
 import { effectiveSignal } from '../scope.js';
-import { isTaskRef, taskLabel, type Task } from '../task.js';
+import { isTaskRef, taskLabel, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded } from '../task.js';
 import { deserializeError, serializeError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
 import {
@@ -95,6 +95,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return this.config.max * 64;
   }
 
+  // The overloads of Executor.run (executor.ts): the input may be left out only where it is optional.
+  run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
     return this.submit(task, input, false, options, undefined);
   }

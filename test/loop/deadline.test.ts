@@ -136,7 +136,7 @@ test('the deadline reaches a task on an executor as its context.signal', async (
   const p = withTimeout(
     100,
     () =>
-      io.run(async (_: undefined, ctx: TaskContext) => {
+      io.run(async (ctx: TaskContext) => {
         taskSignal = ctx.signal;
         await forever();
       }),

@@ -122,7 +122,7 @@ test('group: tasks started on an executor inside a child are cancelled through t
     group((g) => {
       // No signal passed along: the loop's run() picks up the group's scope.
       g.spawn(() =>
-        io.run(async (_: undefined, { signal }) => {
+        io.run(async ({ signal }) => {
           await untilAborted(signal).catch((reason: unknown) => {
             sawAbort = isCancellation(reason);
             throw reason;

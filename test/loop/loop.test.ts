@@ -20,7 +20,7 @@ function latch() {
     await gate;
     return 'released';
   };
-  const obeying = async (_: unknown, ctx: TaskContext) => {
+  const obeying = async (ctx: TaskContext) => {
     started.push(ctx);
     await new Promise<void>((resolve, reject) => {
       void gate.then(resolve);
@@ -36,7 +36,7 @@ test('runs plain closures, sync and async, with their input and a context', asyn
   assert.equal(await io.run((n: number) => n + 1, 1), 2);
   assert.equal(await io.run(async ({ a }: { a: string }) => a.toUpperCase(), { a: 'x' }), 'X');
   assert.equal(await io.run(() => 'no input'), 'no input');
-  const seen = await io.run((_: undefined, ctx: TaskContext) => ctx.signal instanceof AbortSignal && !ctx.signal.aborted);
+  const seen = await io.run((ctx: TaskContext) => ctx.signal instanceof AbortSignal && !ctx.signal.aborted);
   assert.equal(seen, true);
   const e = await rejection(io.run(() => {
     throw new SyntaxError('sync throw');
@@ -62,7 +62,7 @@ test('AsyncLocalStorage context is preserved from run() to the task, queued or n
   await using io = loop({ concurrency: 1 });
   const als = new AsyncLocalStorage<string>();
   const l = latch();
-  const holder = als.run('holder', () => io.run(l.task));
+  const holder = als.run('holder', () => io.run(l.task, 0));
   const seen = ['a', 'b', 'c'].map((name) => als.run(name, () => io.run(async () => {
     await new Promise((r) => setImmediate(r));
     return als.getStore();
@@ -115,7 +115,7 @@ test('timeout: TimeoutError naming the task and the milliseconds; counted as fai
   const clock = new ManualClock();
   await using timed = loop({ clock });
   const l = latch();
-  const p = timed.run(l.obeying, 0, { timeout: 250 });
+  const p = timed.run(l.obeying, undefined, { timeout: 250 });
   await flush();
   clock.advance(249);
   await flush();
