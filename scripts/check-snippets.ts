@@ -207,7 +207,7 @@ async function runOne(p: Planned, server: string): Promise<void> {
   clearTimeout(timer);
   if (code !== 0) {
     const why = signal === 'SIGKILL' ? `did not exit within ${RUN_TIMEOUT_MS / 1000} s (a leaked handle, or a server: mark it no-run)` : `exited with ${code ?? signal}`;
-    failures.push({ where: `${p.doc}:${p.block.line}`, what: `${why}\n${output.trimEnd().split('\n').slice(-15).join('\n')}` });
+    failures.push({ where: `${p.doc}:${p.block.line}`, what: `${why}\n${output.split('\n').filter((l) => !/^\s+at /.test(l)).join('\n').trim().split('\n').slice(0, 25).join('\n')}` });
   }
 }
 
