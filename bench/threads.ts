@@ -6,7 +6,8 @@
  *
  *   npx tsx bench/threads.ts [--quick]
  */
-import { compare, median } from './lib/measure.js';
+import { compare, median, type Sample } from './lib/measure.js';
+import { recordGc } from './lib/gc.js';
 import { printTable, printTarget, ratio } from './lib/report.js';
 import { allPeers, piscina } from './lib/thread-peers.js';
 import { burstRate, roundTrip, rows, withContenders } from './lib/dispatch.js';
@@ -23,10 +24,20 @@ const HOGS = loadFromArgv(process.argv);
 
 async function burst(): Promise<Record<string, number>> {
   let out: Record<string, number> = {};
+  const samples: Record<string, Sample> = {};
+  const gc = recordGc();
   await withContenders(() => allPeers.map((make) => make()), 200, async (cs) => {
-    out = await burstRate(cs, BURST, RUNS);
+    out = await burstRate(cs, BURST, RUNS, samples);
   });
+  gc.stop();
   printTable(`(a) ${BURST.toLocaleString('en')} no-op tasks submitted at once — tasks/s`, rows(out, 'tasks/s'), 'piscina', true);
+  // Where the spread across rounds comes from: each round's wall time beside the GC time in it.
+  for (const name of ['boundwise', 'piscina']) {
+    const s = samples[name];
+    if (!s?.starts) continue;
+    const rounds = s.runs.map((ms, k) => `${ms.toFixed(0)} (GC ${gc.within(s.starts?.[k] as number, (s.starts?.[k] as number) + ms).toFixed(0)})`);
+    console.log(`  ${name} rounds, ms (GC ms in the round): ${rounds.join(', ')}`);
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
  * a burst submitted at once (tasks/s) and tasks awaited one at a time (µs per
  * round trip); plus the bare request/response client the "raw" floors use.
  */
-import { compare } from './measure.js';
+import { compare, type Sample } from './measure.js';
 
 export interface Contender {
   name: string;
@@ -22,13 +22,14 @@ export async function withContenders(make: () => Contender[], warm: number, fn: 
   }
 }
 
-/** `n` no-op tasks submitted at once: tasks per second, median of `runs`. */
-export async function burstRate(cs: Contender[], n: number, runs: number): Promise<Record<string, number>> {
-  const samples = await compare(
+/** `n` no-op tasks submitted at once: tasks per second, median of `runs`; `samples` gets every run. */
+export async function burstRate(cs: Contender[], n: number, runs: number, samples?: Record<string, Sample>): Promise<Record<string, number>> {
+  const measured = await compare(
     Object.fromEntries(cs.map((c) => [c.name, () => Promise.all(Array.from({ length: n }, (_, i) => c.run(i)))])),
     runs,
   );
-  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, n / (s.ms / 1000)]));
+  if (samples) Object.assign(samples, measured);
+  return Object.fromEntries(Object.entries(measured).map(([name, s]) => [name, n / (s.ms / 1000)]));
 }
 
 /** `n` no-op tasks awaited one at a time: µs per round trip, median of `runs`. */

@@ -15,6 +15,8 @@ export interface Sample {
   ms: number;
   /** Every run's wall time, ms, in run order. */
   runs: number[];
+  /** When each run started (performance.now()), in run order; for matching runs with GC entries. */
+  starts?: number[];
 }
 
 /**
@@ -53,6 +55,7 @@ export async function compare(
   if (collectFirst && typeof gc !== 'function') throw new Error('compare({ collectFirst }): run node with --expose-gc');
   const names = Object.keys(contenders);
   const all: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const starts: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = -warmup; round < runs; round++) {
     for (const name of names) {
       const fn = contenders[name] as () => Promise<unknown> | unknown;
@@ -60,8 +63,11 @@ export async function compare(
       const start = performance.now();
       await fn();
       const ms = performance.now() - start;
-      if (round >= 0) (all[name] as number[]).push(ms);
+      if (round >= 0) {
+        (all[name] as number[]).push(ms);
+        (starts[name] as number[]).push(start);
+      }
     }
   }
-  return Object.fromEntries(names.map((n) => [n, { ms: median(all[n] as number[]), runs: all[n] as number[] }]));
+  return Object.fromEntries(names.map((n) => [n, { ms: median(all[n] as number[]), runs: all[n] as number[], starts: starts[n] as number[] }]));
 }
