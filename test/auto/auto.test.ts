@@ -199,9 +199,14 @@ describe('auto(): map() keeps as many calls in flight as where the task runs all
       return out;
     })();
     // All 30 are waiting at the gate at once: a window of 16 (2 × cores) could never get there.
-    await gate.arrived('map-window', 30);
-    gate.open('map-window');
-    assert.equal((await all).length, 30);
-    await gate.close();
+    // If the map fails first (a fetch refused on a loaded machine), the test fails instead of hanging.
+    try {
+      await Promise.race([gate.arrived('map-window', 30), all.then(() => assert.fail('map() ended before all 30 arrived'))]);
+      gate.open('map-window');
+      assert.equal((await all).length, 30);
+    } finally {
+      gate.open('map-window');
+      await gate.close();
+    }
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * The executors auto() drives: the event loop, a CPU thread pool, a pool for
+ * blocking waits (grown from measurements; it also takes probes when the CPU
+ * threads are busy) and a process pool for tasks that crash.
+ */
+import { loop, type LoopExecutor } from '../loop/index.js';
+import { threads, type ThreadPool } from '../threads/index.js';
+import { processes, type ProcessPool } from '../processes/index.js';
+import type { Counters } from '../stats.js';
+import type { CheckedAutoOptions } from './options.js';
+
+export type SubExecutor = LoopExecutor | ThreadPool | ProcessPool;
+
+export class Executors {
+  readonly loop: LoopExecutor;
+  readonly cpu: ThreadPool;
+  readonly blocking: ThreadPool;
+  readonly procs: ProcessPool;
+  /** All of them, each once. */
+  readonly all: readonly SubExecutor[];
+
+  /** `mirror`: auto's own counters, which collect every executor's run and wait samples. */
+  constructor(private readonly options: CheckedAutoOptions, mirror: Counters) {
+    const made: SubExecutor[] = [];
+    const make = <E extends SubExecutor>(create: () => E): E => {
+      const e = create();
+      made.push(e);
+      const counters = (e as unknown as { counters: Counters }).counters;
+      counters.runTime.mirrors.push(mirror.runTime);
+      counters.waitTime.mirrors.push(mirror.waitTime);
+      return e;
+    };
+    try {
+      // The pools with `min` start workers when created, so the ones that start nothing come first.
+      this.loop = make(() => loop(options.loop));
+      this.procs = make(() => processes(options.processes));
+      this.cpu = make(() => threads(options.threads));
+      // maxBlockingThreads: 0 — blocking waits and probes share the CPU threads (a fixed capacity).
+      this.blocking = options.maxBlockingThreads === 0 ? this.cpu : make(() => threads({ ...options.threads, min: 0 }));
+    } catch (error) {
+      // An option only an executor can check failed: stop what was already started.
+      for (const e of made) void e.close({ cancel: true });
+      throw error;
+    }
+    this.all = made;
+  }
+
+  /**
+   * Where a probe can start now: a free CPU thread, else a free thread of the
+   * blocking-wait pool (so probes are not stuck behind long CPU tasks), else none.
+   */
+  probePool(): ThreadPool | undefined {
+    if (this.cpu.spareCapacity() > 0) return this.cpu;
+    if (this.blocking !== this.cpu && this.blocking.spareCapacity() > 0) return this.blocking;
+    return undefined;
+  }
+
+  /** Threads free to take a probe now. */
+  spareThreads(): number {
+    return Math.max(0, this.cpu.spareCapacity()) + (this.blocking === this.cpu ? 0 : Math.max(0, this.blocking.spareCapacity()));
+  }
+
+  /** The pool for blocking waits grows to the size the measurements ask for. */
+  blockingPool(size: number, cores: number): ThreadPool {
+    if (this.blocking === this.cpu) return this.cpu;
+    const floor = this.options.threads?.max ?? cores;
+    this.blocking.resize(Math.max(size, floor));
+    return this.blocking;
+  }
+
+  /** Read the threads' answers synchronously (see Probes.poll). */
+  poll(): void {
+    this.cpu.poll();
+    if (this.blocking !== this.cpu) this.blocking.poll();
+  }
+
+  queueLength(): number {
+    return this.all.reduce((n, e) => n + e.queueLength(), 0);
+  }
+}

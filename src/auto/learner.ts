@@ -1,0 +1,104 @@
+/**
+ * What auto() knows: one TaskState per task, the environment the policy reads
+ * (cores, the measured cost of a dispatch, pins), and the one way a profile
+ * changes (setProfile), which drops the cached routing choice. The policy
+ * itself stays a pure function in policy.ts; this file only feeds it.
+ */
+import { availableParallelism } from 'node:os';
+import { importModule, loadedModule, pickExport, type TaskFunction, type TaskRef } from '../task.js';
+import { choose, decide, DEFAULT_ENV, type Choice, type Decision, type PolicyEnv } from './policy.js';
+import type { TaskProfile } from './profile.js';
+import { newTaskState, reportedProfile, type TaskState } from './state.js';
+import type { CheckedAutoOptions } from './options.js';
+
+const AsyncFunction = (async () => {}).constructor;
+
+export class Learner {
+  readonly states = new Map<string, TaskState>();
+  readonly env: Omit<PolicyEnv, 'pin'>;
+  /** Smoothed round trip of a thread dispatch beyond the task's own time, ms. */
+  threadOverheadMs = DEFAULT_ENV.threadOverheadMs;
+  /** Called when a task may be routable now (a head start was found). */
+  onRoutable: () => void = () => {};
+
+  constructor(private readonly options: CheckedAutoOptions) {
+    const cores = availableParallelism();
+    this.env = {
+      ...DEFAULT_ENV,
+      cores,
+      probeRuns: options.probeRuns ?? DEFAULT_ENV.probeRuns,
+      // Starting a thread costs milliseconds of CPU: on a burst, dozens of new threads cost more
+      // than the waits they would overlap. 4 per core by default; raise it for sustained load.
+      maxBlockingThreads: options.maxBlockingThreads ?? Math.max(4, 4 * cores),
+    };
+  }
+
+  state(ref: TaskRef): TaskState {
+    let s = this.states.get(ref.id);
+    if (!s) {
+      s = newTaskState(ref);
+      this.states.set(ref.id, s);
+      this.lookForHeadStart(s);
+    }
+    return s;
+  }
+
+  envFor(ref: TaskRef): PolicyEnv {
+    const pin = this.options.pin[ref.id];
+    const headStart = this.states.get(ref.id)?.headStart === true;
+    return { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }), ...(headStart && { headStart }) };
+  }
+
+  /** The full decision, with its reason (for explain() and stats()). */
+  decision(s: TaskState): Decision {
+    return decide(reportedProfile(s), this.envFor(s.ref));
+  }
+
+  /** The routing choice, cached until the profile changes (the hot path). */
+  choice(s: TaskState): Choice {
+    return (s.choice ??= choose(s.profile, this.envFor(s.ref)));
+  }
+
+  setProfile(s: TaskState, profile: TaskProfile): void {
+    s.profile = profile;
+    s.choice = undefined;
+  }
+
+  async load(s: TaskState): Promise<TaskFunction> {
+    s.fn ??= pickExport(await importModule(s.ref.module), s.ref.module, s.ref.name);
+    return s.fn;
+  }
+
+  endHeadStart(s: TaskState): void {
+    if (!s.headStart) return;
+    s.headStart = false;
+    s.choice = undefined;
+  }
+
+  /**
+   * Is the task an async function? Its module is loaded here too (a task may run
+   * inline, so auto() imports task modules on this thread anyway): at once if
+   * this process has loaded it already, else when the import completes (calls
+   * that came before wait at the gate or probe on threads, as for any task). A
+   * module that fails to load here is left to the probes, which report the error.
+   */
+  private lookForHeadStart(s: TaskState): void {
+    if (this.options.headStart === false) return;
+    const mod = loadedModule(s.ref.module);
+    const fn = mod && typeof mod[s.ref.name] === 'function' ? (mod[s.ref.name] as TaskFunction) : undefined;
+    if (fn !== undefined) {
+      s.fn = fn;
+      s.headStart = fn instanceof AsyncFunction;
+      return;
+    }
+    this.load(s).then(
+      (loaded) => {
+        if (!(loaded instanceof AsyncFunction) || s.profile.samples >= this.env.probeRuns) return;
+        s.headStart = true;
+        s.choice = undefined;
+        this.onRoutable();
+      },
+      () => {},
+    );
+  }
+}

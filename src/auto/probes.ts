@@ -1,0 +1,95 @@
+/**
+ * Probing a task auto() does not know yet: at most PROBES_AT_ONCE of its calls
+ * run on free threads to be measured; its other calls wait at its gate (not
+ * in a pool's queue), so that by the time they leave, the probes may have shown
+ * where they belong — a flood of tiny or waiting calls must not all be shipped
+ * to threads first.
+ *
+ *   call ─▶ probe free? ──yes──▶ probe on a thread ──answer──▶ profile ─▶ wake()
+ *               │no                                                        │
+ *               └──▶ gate.wait() ◀──────── release (routable, or a thread came free)
+ */
+import { effectiveSignal } from '../scope.js';
+import type { RunOptions } from '../executor.js';
+import type { Executors } from './executors.js';
+import type { Learner } from './learner.js';
+import type { TaskState } from './state.js';
+import type { Choice } from './policy.js';
+
+/** Probes of one task running at once; its other calls wait for what they show. */
+export const PROBES_AT_ONCE = 2;
+/** A call that would wait for its task's probes reads their answers synchronously once in this many (a power of 2). */
+const POLL_EVERY = 16;
+
+export class Probes {
+  /** Calls waiting at gates now, and those that left a gate because their signal aborted or auto() was cancelled. */
+  waiting = 0;
+  cancelled = 0;
+  private idle: Array<() => void> = [];
+  /** Calls that found their task's probes busy (see poll). */
+  private parked = 0;
+
+  constructor(private readonly learner: Learner, private readonly executors: Executors) {}
+
+  /** A probe may start: fewer than PROBES_AT_ONCE of this task's are out, and a thread is free. */
+  canProbe(s: TaskState): boolean {
+    return s.probing < PROBES_AT_ONCE && this.executors.probePool() !== undefined;
+  }
+
+  /** Is this choice a probe that has to wait for a thread? */
+  mustWait(s: TaskState, d: Choice): boolean {
+    return d.behaviour === 'unknown' && d.model === 'threads' && !this.canProbe(s);
+  }
+
+  /**
+   * A call is about to wait for this task's probes. Callers often submit a burst
+   * in one synchronous loop, and the probes' answers cannot arrive before it ends:
+   * so now and then read the threads' answers synchronously (pool.poll()), and a
+   * burst of tiny calls is routed inline after its first few dozen, not after all.
+   * Returns whether the task's profile changed.
+   */
+  poll(s: TaskState): boolean {
+    if (s.probing === 0 || (++this.parked & (POLL_EVERY - 1)) !== 0) return false;
+    const before = s.profile;
+    this.executors.poll();
+    return s.profile !== before;
+  }
+
+  /** Wait at the task's gate until its probes let it be routed (or a thread is free to probe it). */
+  async admit(s: TaskState, options: RunOptions | undefined): Promise<Choice> {
+    let d = this.learner.choice(s);
+    for (let again = false; this.mustWait(s, d); again = true) {
+      this.waiting++;
+      try {
+        await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.cancelled++, again);
+      } finally {
+        this.waiting--;
+        if (this.waiting === 0) for (const idle of this.idle.splice(0)) idle();
+      }
+      d = this.learner.choice(s);
+    }
+    return d;
+  }
+
+  /** A thread came free, or a task got measured: let waiting calls go on. */
+  wake(): void {
+    if (this.waiting === 0) return;
+    let spare = this.executors.spareThreads();
+    for (const state of this.learner.states.values()) {
+      if (state.gate.size === 0) continue;
+      const c = this.learner.choice(state);
+      if (c.behaviour !== 'unknown' || c.model === 'loop') state.gate.release();
+      else if (spare > 0) spare -= state.gate.release(Math.min(spare, PROBES_AT_ONCE - state.probing));
+    }
+  }
+
+  /** Resolves when no call waits at a gate. */
+  async drained(): Promise<void> {
+    while (this.waiting > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  /** Fail every waiting call with this reason (close with cancel, or its timeout passed). */
+  rejectAll(reason: unknown): void {
+    for (const state of this.learner.states.values()) this.cancelled += state.gate.rejectAll(reason);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Where each call goes. Synchronous on the hot path (a known task's choice is
+ * cached); only a call that must wait for its task's probes goes async.
+ *
+ *   route(call) ─▶ choice ─┬─ unknown, no thread free ─▶ probes.admit() ─┐
+ *                          │                                             ▼
+ *                          └──────────────────────────────────────▶ dispatch ─┬─▶ loop (inline.body)
+ *                                                                             ├─▶ cpu threads / blocking threads
+ *                                                                             └─▶ processes
+ */
+import type { RunOptions } from '../executor.js';
+import type { Executors } from './executors.js';
+import type { Inline } from './inline.js';
+import type { Learner } from './learner.js';
+import type { Choice } from './policy.js';
+import type { Probes } from './probes.js';
+import type { Model } from './profile.js';
+import type { TaskState } from './state.js';
+import { runOnWorker } from './worker-run.js';
+
+/** Profile every run until this many samples, then one run in PROFILE_EVERY. */
+const DENSE_SAMPLES = 8;
+const PROFILE_EVERY = 8;
+/** A task on the loop goes to a thread for a fresh sample at most this often (ms). */
+const RESAMPLE_MS = 1_000;
+/** A probe on a thread, for a head-start task whose runs on the loop proved nothing. */
+const PROBE: Choice = { model: 'threads', behaviour: 'unknown' };
+
+export class Router {
+  constructor(
+    private readonly learner: Learner,
+    private readonly executors: Executors,
+    private readonly probes: Probes,
+    private readonly inline: Inline,
+  ) {}
+
+  route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    let d = this.learner.choice(s);
+    if (this.probes.mustWait(s, d) && this.probes.poll(s)) d = this.learner.choice(s);
+    if (d.behaviour === 'unknown') {
+      if (this.probes.mustWait(s, d)) return this.probes.admit(s, options).then((c) => this.dispatch(s, c, input, options));
+      // A head start that measured nothing yet (the loop was busy): a thread probe when one is free.
+      if (d.model === 'loop' && s.inconclusive && this.probes.canProbe(s)) return this.dispatch(s, PROBE, input, options);
+    }
+    return this.dispatch(s, d, input, options);
+  }
+
+  private dispatch(s: TaskState, d: Choice, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    const { learner, executors } = this;
+    // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
+    let resample = false;
+    if (d.model === 'loop' && d.behaviour !== 'pinned' && d.behaviour !== 'unknown' && (s.total & 63) === 63) {
+      const now = performance.now();
+      if (now - s.resampledAt >= RESAMPLE_MS) {
+        resample = true;
+        s.resampledAt = now;
+      }
+    }
+    const model: Model = resample ? 'threads' : d.model;
+    s.runs[model]++;
+    s.total++;
+    if (model === 'loop') return executors.loop.run(this.inline.body(s), input, options);
+    if (model === 'processes') return runOnWorker(learner, executors.procs, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
+    if (d.behaviour === 'waiting-blocking') {
+      const pool = executors.blockingPool(d.threads ?? learner.env.cores, learner.env.cores);
+      return runOnWorker(learner, pool, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
+    }
+    if (d.behaviour !== 'unknown') return runOnWorker(learner, executors.cpu, s, input, options, resample || this.shouldProfile(s), this.wakeIfWaiting);
+    s.probing++;
+    // The probe is over when its answer is handled (which poll() may do inside a synchronous
+    // burst, where a promise's finally would not run until the burst ends), or when it fails.
+    let over = false;
+    const end = (): void => {
+      if (over) return;
+      over = true;
+      s.probing--;
+      this.probes.wake();
+    };
+    return runOnWorker(learner, executors.probePool() ?? executors.cpu, s, input, options, true, end).finally(end);
+  }
+
+  private readonly wakeIfWaiting = (s: TaskState): void => {
+    if (s.gate.size > 0) queueMicrotask(() => this.probes.wake());
+  };
+
+  private shouldProfile(s: TaskState): boolean {
+    return s.profile.samples < DENSE_SAMPLES || s.total % PROFILE_EVERY === 0;
+  }
+}

@@ -1,0 +1,57 @@
+/** What auto() keeps per task: its measurements, where its calls went, and its probing state. */
+import type { TaskFunction, TaskRef } from '../task.js';
+import { Gate } from './gate.js';
+import { NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
+import type { Choice } from './policy.js';
+
+export interface TaskState {
+  ref: TaskRef;
+  /** Measurements and crashes; runs are counted in `runs` and merged in for reports. */
+  profile: TaskProfile;
+  /** Calls sent to each model (what explain() and stats() report). */
+  runs: Record<Model, number>;
+  total: number;
+  /** The routing choice for the current profile; cleared whenever the profile changes. */
+  choice: Choice | undefined;
+  /** Probes of it running now. */
+  probing: number;
+  /** Inline runs so far (tiny ones are measured one in INLINE_SAMPLE_EVERY). */
+  inlineRuns: number;
+  /** When it was last sent to a thread for a fresh measurement while routed to the loop. */
+  resampledAt: number;
+  /** The closure that runs it inline on the loop, made once. */
+  body: TaskFunction | undefined;
+  fn: TaskFunction | undefined;
+  /** An async function not yet seen blocking: probed on the loop (see policy's headStart). */
+  headStart: boolean;
+  /** A head-start run saw a busy loop, which proves nothing: probe on threads too, when one is free. */
+  inconclusive: boolean;
+  /** A head-start run had a long first slice, forgiven once (see inline.ts). */
+  coldSlice: boolean;
+  /** Calls waiting for its probes. */
+  gate: Gate;
+}
+
+export function newTaskState(ref: TaskRef): TaskState {
+  return {
+    ref,
+    profile: NEW_PROFILE,
+    runs: { loop: 0, threads: 0, processes: 0 },
+    total: 0,
+    choice: undefined,
+    probing: 0,
+    inlineRuns: 0,
+    resampledAt: performance.now(),
+    body: undefined,
+    fn: undefined,
+    headStart: false,
+    inconclusive: false,
+    coldSlice: false,
+    gate: new Gate(),
+  };
+}
+
+/** The profile with its run counts, as users see it. */
+export function reportedProfile(s: TaskState): TaskProfile {
+  return { ...s.profile, runs: s.total, runsByModel: { ...s.runs } };
+}

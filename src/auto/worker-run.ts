@@ -1,0 +1,53 @@
+/**
+ * A call run on a worker (a thread or a child process), with the worker's
+ * measurement of it folded into the task's profile: the task's wall time
+ * without the time it waited for a CPU, its CPU time, its event loop's
+ * utilization, and the round trip's cost beyond the task's own time.
+ */
+import type { RunOptions } from '../executor.js';
+import type { ThreadPool } from '../threads/index.js';
+import type { ProcessPool } from '../processes/index.js';
+import { WorkerCrashedError } from '../errors.js';
+import type { Learner } from './learner.js';
+import { addCrash, addOverhead, addSample, type Model } from './profile.js';
+import { trustFirstRun } from './policy.js';
+import type { TaskState } from './state.js';
+
+/** One dispatch-cost sample counts at most this much (a busy moment is not the typical cost). */
+const MAX_OVERHEAD_SAMPLE_MS = 2;
+
+export async function runOnWorker(
+  learner: Learner,
+  pool: ThreadPool | ProcessPool,
+  s: TaskState,
+  input: unknown,
+  options: RunOptions | undefined,
+  profile: boolean,
+  /** Called when the measurement arrives (before the result is handled), e.g. to end a probe. */
+  measured?: (s: TaskState) => void,
+): Promise<unknown> {
+  const model: Model = pool.kind === 'processes' ? 'processes' : 'threads';
+  try {
+    return await pool.submit(s.ref, input, false, options, {
+      ...(profile && {
+        onProfile: (p, runMs, cold) => {
+          // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
+          const sample = { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu };
+          if (!(p.first && !trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs }))) {
+            learner.setProfile(s, addSample(s.profile, sample));
+            // A worker's first task pays its start-up: that is not the cost of dispatch.
+            if (!cold) {
+              const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));
+              learner.setProfile(s, addOverhead(s.profile, model, overhead));
+              if (model === 'threads') learner.threadOverheadMs += 0.1 * (overhead - learner.threadOverheadMs);
+            }
+          }
+          measured?.(s);
+        },
+      }),
+    });
+  } catch (error) {
+    if (error instanceof WorkerCrashedError) learner.setProfile(s, addCrash({ ...s.profile, runs: s.total }, error.reason === 'out-of-memory'));
+    throw error;
+  }
+}
