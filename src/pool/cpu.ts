@@ -5,11 +5,19 @@
  * on a CPU and time runnable but waiting on the run queue (nanoseconds). The
  * second lets auto() tell "calculating, but the machine is busy" from
  * "waiting": a spinning thread that is preempted waits on the run queue, a
- * sleeping one does not. Elsewhere: process.threadCpuUsage() (Node ≥ 23.9),
- * else process.cpuUsage() (right for child processes, high for threads), and no
- * run-queue figure.
+ * sleeping one does not.
+ *
+ * The kernel brings a running thread's CPU time up to date only at scheduler
+ * events (a tick, a switch), so read mid-run it lags by up to a tick (4 ms at
+ * 250 Hz) — a 1 ms task could read as 0. process.cpuUsage() makes the kernel
+ * account the calling thread's pending time first (getrusage(RUSAGE_SELF)
+ * updates the current task's runtime), so it is called just before each read.
+ * The file is kept open and read with pread, which costs one syscall, not three.
+ *
+ * Elsewhere: process.threadCpuUsage() (Node ≥ 23.9), else process.cpuUsage()
+ * (right for child processes, high for threads), and no run-queue figure.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 export interface ThreadTimes {
   cpu: number;
@@ -18,16 +26,35 @@ export interface ThreadTimes {
 
 type Reader = () => ThreadTimes;
 
-function pick(): Reader {
+function schedstat(): Reader | undefined {
+  let fd: number;
   try {
-    readFileSync('/proc/thread-self/schedstat', 'latin1');
-    return () => {
-      const [onCpu = '0', waiting = '0'] = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
-      return { cpu: Number(onCpu) / 1e6, runQueue: Number(waiting) / 1e6 };
-    };
+    // Opened on the calling thread: each thread (and each worker) loads this module afresh.
+    fd = openSync('/proc/thread-self/schedstat', 'r');
+    readFileSync(fd);
   } catch {
-    // not Linux, or no schedstat
+    return undefined; // not Linux, or no schedstat
   }
+  const buf = Buffer.alloc(96);
+  const read = (): ThreadTimes => {
+    process.cpuUsage(); // bring this thread's runtime up to date (see above)
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString('latin1', 0, n);
+    const space = text.indexOf(' ');
+    return { cpu: Number(text.slice(0, space)) / 1e6, runQueue: Number(text.slice(space + 1, text.indexOf(' ', space + 1))) / 1e6 };
+  };
+  try {
+    read();
+  } catch {
+    closeSync(fd);
+    return undefined;
+  }
+  return read;
+}
+
+function pick(): Reader {
+  const fromProc = schedstat();
+  if (fromProc) return fromProc;
   const p = process as unknown as { threadCpuUsage?: () => { user: number; system: number } };
   const usage = typeof p.threadCpuUsage === 'function' ? () => p.threadCpuUsage!() : () => process.cpuUsage();
   return () => {
