@@ -123,7 +123,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     const c = this.counters;
     return Object.freeze({
       kind: 'auto' as const,
-      submitted: sum('submitted'),
+      // A call waiting for a probe, or cancelled there, has reached no executor yet: it is counted here.
+      submitted: sum('submitted') + this.probes.waiting + this.probes.cancelled,
       completed: sum('completed'),
       failed: sum('failed'),
       cancelled: sum('cancelled') + this.probes.cancelled,
@@ -154,10 +155,28 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     return this.closed;
   }
 
-  /** Calls waiting for a probe were accepted: let them reach their executor before it closes. */
+  /**
+   * Calls waiting for a probe were accepted: let them reach their executor before
+   * it closes. With a timeout, it counts from this call: once it passes, the calls
+   * still waiting are cancelled, and the executors get what is left of it (issue
+   * 14: the executors were closed only once those calls had left, so a probe that
+   * never ended kept close() and the process waiting forever).
+   */
   private async shutdown(options: CloseOptions | undefined): Promise<void> {
-    await this.probes.drained();
-    await Promise.all(this.executors.all.map((e) => e.close(options)));
+    const timeout = options?.timeout ?? Infinity;
+    if (timeout === Infinity || options?.cancel) {
+      await this.probes.drained();
+      await Promise.all(this.executors.all.map((e) => e.close(options)));
+      return;
+    }
+    const started = performance.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)));
+    await Promise.race([this.probes.drained(), expired]);
+    clearTimeout(timer);
+    this.probes.rejectAll(abortError(`auto().close(): calls still waiting for a probe after ${timeout} ms were cancelled`));
+    const left = Math.max(0, timeout - (performance.now() - started));
+    await Promise.all(this.executors.all.map((e) => e.close({ ...options, timeout: left })));
   }
 }
 

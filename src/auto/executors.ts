@@ -46,18 +46,21 @@ export class Executors {
   }
 
   /**
-   * Where a probe can start now: a free CPU thread, else a free thread of the
-   * blocking-wait pool (so probes are not stuck behind long CPU tasks), else none.
+   * Where a probe can start now: a free CPU thread, else an idle, already started
+   * thread of the blocking-wait pool (so probes are not stuck behind long CPU
+   * tasks), else none. Never a thread started for the probe: its start costs
+   * more than a short task, and a task's first run on a thread pays its module's
+   * loading and a cold JIT, so it proves little (issue 13: the learning cost).
    */
   probePool(): ThreadPool | undefined {
     if (this.cpu.spareCapacity() > 0) return this.cpu;
-    if (this.blocking !== this.cpu && this.blocking.spareCapacity() > 0) return this.blocking;
+    if (this.blocking !== this.cpu && this.blocking.idleWorkers() > 0) return this.blocking;
     return undefined;
   }
 
   /** Threads free to take a probe now. */
   spareThreads(): number {
-    return Math.max(0, this.cpu.spareCapacity()) + (this.blocking === this.cpu ? 0 : Math.max(0, this.blocking.spareCapacity()));
+    return Math.max(0, this.cpu.spareCapacity()) + (this.blocking === this.cpu ? 0 : this.blocking.idleWorkers());
   }
 
   /** The pool for blocking waits grows to the size the measurements ask for. */

@@ -10,6 +10,8 @@ interface Waiter {
   resolve: () => void;
   reject: (reason: unknown) => void;
   cleanup: (() => void) | undefined;
+  /** Called at once (before the promise rejects) when the call leaves by abort or rejectAll. */
+  onCancel: () => void;
 }
 
 export class Gate {
@@ -19,16 +21,23 @@ export class Gate {
     return this.waiters.length;
   }
 
-  /** `again`: a call that was let go but found no free thread keeps its place at the front of its priority. */
-  wait(priority: number, signal: AbortSignal | undefined, onAbort: () => void, again = false): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  /**
+   * `again`: a call that was let go but found no free thread keeps its place at the front of its priority.
+   * `onCancel` runs synchronously when the call leaves without being released (its signal aborted,
+   * already or later, or rejectAll), so that counts kept by the caller never lag behind.
+   */
+  wait(priority: number, signal: AbortSignal | undefined, onCancel: () => void, again = false): Promise<void> {
+    if (signal?.aborted) {
+      onCancel();
+      return Promise.reject(signal.reason);
+    }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { priority, resolve, reject, cleanup: undefined };
+      const waiter: Waiter = { priority, resolve, reject, cleanup: undefined, onCancel };
       if (signal) {
         const abort = () => {
           const k = this.waiters.indexOf(waiter);
           if (k >= 0) this.waiters.splice(k, 1);
-          onAbort();
+          onCancel();
           reject(signal.reason);
         };
         signal.addEventListener('abort', abort, { once: true });
@@ -58,6 +67,7 @@ export class Gate {
     const out = this.waiters.splice(0);
     for (const w of out) {
       w.cleanup?.();
+      w.onCancel();
       w.reject(reason);
     }
     return out.length;

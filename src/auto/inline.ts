@@ -1,10 +1,23 @@
 /**
  * Running a task inline, on this thread's event loop, and measuring it there.
- * The synchronous part of each run is timed: a long one means the task blocks
- * the loop, which re-routes it. A head-start probe (an async function, probed
- * where it is written to run) also reads the loop's utilization over the run.
+ *
+ * Decisions rest on this thread's own clocks, never on the wall clock alone:
+ * a slice preempted by another process waits on the run queue, which is not
+ * the task's doing (issue 13: a 5 ms slice passed a 10 ms limit on a loaded
+ * machine). A measured run reads the thread's CPU time and run-queue time
+ * around the task's synchronous part; its "busy" time is CPU plus blocking
+ * (a synchronous wait also freezes the loop), without the preemption.
+ *
+ * An async task's time on the loop after its first slice cannot be timed call
+ * by call; its share is the loop's CPU time divided among the inline runs in
+ * flight at the time (issue 13: a burst of 120 fetches kept the loop 60 % busy,
+ * and all of it was charged to the one being measured). A loop near saturation
+ * says nothing about a run's own waits, since its wall time is then mostly
+ * queueing behind the others: such a run is inconclusive, and the task gets a
+ * probe on a thread, where it runs alone.
  */
 import type { TaskContext, TaskFunction } from '../task.js';
+import { threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addSample } from './profile.js';
 import type { TaskState } from './state.js';
@@ -15,59 +28,123 @@ import type { TaskState } from './state.js';
  * to change the decision is always measured.
  */
 const INLINE_SAMPLE_EVERY = 256;
-/** An inline run whose synchronous part takes longer than this blocks the loop: re-route it. */
+/** An inline run busy for longer than this in one synchronous part blocks the loop: re-route it. */
 export const BLOCKING_SLICE_MS = 10;
+/** Measurements of one task's inline runs at once. */
+const MEASURED_AT_ONCE = 2;
+/** Over a run, the loop's CPU at this share of the wall time or more: the run's wall time is queueing. */
+const SATURATED = 0.9;
+/** The loop's CPU is read at most this often while a measurement is open (ms). */
+const SHARE_EVERY_MS = 1;
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 
 export class Inline {
   /** Called when a task got a measurement calls may be waiting for. */
   onMeasured: (s: TaskState) => void = () => {};
+  /** Async inline runs not settled yet. */
+  private inflight = 0;
+  /** Loop measurements open; the share below is kept only while there is one. */
+  private open = 0;
+  /** ∫ loop CPU / runs in flight, ms: each run's fair share of the loop so far. */
+  private shareMs = 0;
+  private last: { at: number; cpu: number } = { at: 0, cpu: 0 };
 
   constructor(private readonly learner: Learner) {}
 
-  /** The task run on this thread's event loop, timing its synchronous part: a long one means it blocks. */
+  /** The task run on this thread's event loop, measured now and then (see above). */
   body(s: TaskState): TaskFunction {
     const learner = this.learner;
     return (s.body ??= (value: unknown, ctx: TaskContext): unknown => {
       const fn = s.fn;
       if (!fn) return learner.load(s).then((f) => f(value, ctx));
+      const probing = s.headStart && s.profile.samples < learner.env.probeRuns;
+      // A task routed here by its measurements is re-measured now and then; one still unknown, always.
+      const known = !probing && s.choice !== undefined && s.choice.behaviour !== 'unknown';
+      const measure = s.measuring < MEASURED_AT_ONCE && (!known || s.measureNext || s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0);
+      if (!measure) {
+        const start = performance.now();
+        const result = fn(value, ctx);
+        // Long enough by the wall clock to change the decision (or only preempted): the next run
+        // is measured by the thread's own clock.
+        if (performance.now() - start >= learner.threadOverheadMs * learner.env.inlineFactor) s.measureNext = true;
+        if (isThenable(result)) this.track(result);
+        return result;
+      }
+      s.measureNext = false;
+      const t0 = threadTimes();
       const start = performance.now();
       const result = fn(value, ctx);
-      const slice = performance.now() - start;
-      const sync = !(result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function');
-      // A long synchronous slice always counts (the task blocks the loop); short ones now and then.
-      // Except the first of a head start: a first run on this thread may pay one-time work (the
-      // first fetch() loads its HTTP client), so it gets a second chance, as a worker's first run does.
-      const tiny = slice < learner.threadOverheadMs * learner.env.inlineFactor;
-      if (slice > BLOCKING_SLICE_MS && s.headStart && !s.coldSlice && s.profile.samples < learner.env.probeRuns) {
+      const wall = performance.now() - start;
+      const t1 = threadTimes();
+      const cpuMs = Math.max(0, t1.cpu - t0.cpu);
+      // On the CPU or blocked, but not waiting for a CPU.
+      const busy = Math.max(cpuMs, wall - Math.max(0, t1.runQueue - t0.runQueue));
+      const sync = !isThenable(result);
+      if (busy > BLOCKING_SLICE_MS && probing && !s.coldSlice) {
+        // The first long slice of a head start is forgiven: a first run on this thread may pay
+        // one-time work (the first fetch() loads its HTTP client), as a worker's first run does.
         s.coldSlice = true;
-      } else if (slice > BLOCKING_SLICE_MS || (sync && (!tiny || s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0))) {
+      } else if (busy > BLOCKING_SLICE_MS || sync) {
         learner.endHeadStart(s);
-        learner.setProfile(s, addSample(s.profile, { wallMs: slice, cpuMs: slice, elu: 1 }));
-      } else if (!sync && s.headStart && s.profile.samples < learner.env.probeRuns) {
-        this.measureOnLoop(s, result as PromiseLike<unknown>, start);
+        learner.setProfile(s, addSample(s.profile, { wallMs: busy, cpuMs, elu: 1 }));
+        if (s.gate.size > 0) this.onMeasured(s);
+      } else if (probing) {
+        this.measureOnLoop(s, result as PromiseLike<unknown>, start, t0);
+        return result;
       }
+      if (!sync) this.track(result as PromiseLike<unknown>);
       return result;
     });
   }
 
-  /**
-   * A head-start probe on the loop: its wall time, and the loop's utilization
-   * over the run, which bounds the CPU the run could have used (every other
-   * task on the loop counts too, so it can only overstate). An idle loop says
-   * "waiting"; a busy one proves nothing: its next calls are probed on threads
-   * when one is free, and start on the loop meanwhile.
-   */
-  private measureOnLoop(s: TaskState, result: PromiseLike<unknown>, start: number): void {
-    const elu0 = performance.eventLoopUtilization();
+  /** Count an async run in flight while it lasts (its share of the loop, see measureOnLoop). */
+  private track(result: PromiseLike<unknown>): void {
+    this.advance(false);
+    this.inflight++;
     const done = (): void => {
+      this.advance(false);
+      this.inflight--;
+    };
+    result.then(done, done);
+  }
+
+  /** Move the fair-share integral up to now (at most every SHARE_EVERY_MS unless `force`). */
+  private advance(force: boolean): void {
+    if (this.open === 0) return;
+    const at = performance.now();
+    if (!force && at - this.last.at < SHARE_EVERY_MS) return;
+    const cpu = threadTimes().cpu;
+    if (this.inflight > 0) this.shareMs += (cpu - this.last.cpu) / this.inflight;
+    this.last = { at, cpu };
+  }
+
+  /**
+   * A head-start probe on the loop: its wall time and its share of the loop's
+   * CPU while it ran. A saturated loop proves nothing: its next calls are
+   * probed on threads when one is free, and start on the loop meanwhile.
+   */
+  private measureOnLoop(s: TaskState, result: PromiseLike<unknown>, start: number, t0: ThreadTimes): void {
+    if (this.open++ === 0) this.last = { at: start, cpu: t0.cpu };
+    this.advance(true);
+    this.inflight++;
+    s.measuring++;
+    const share0 = this.shareMs;
+    const done = (): void => {
+      this.advance(true);
+      this.inflight--;
+      this.open--;
+      s.measuring--;
       if (!s.headStart) return;
       const wallMs = performance.now() - start;
-      const { utilization } = performance.eventLoopUtilization(elu0);
-      if (utilization >= this.learner.env.waitingBelow) {
+      const loopCpu = threadTimes().cpu - t0.cpu;
+      if (loopCpu >= SATURATED * wallMs) {
         s.inconclusive = true;
         return;
       }
-      this.learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs: wallMs * utilization, elu: utilization }));
+      const cpuMs = Math.min(wallMs, this.shareMs - share0);
+      this.learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs, elu: wallMs > 0 ? cpuMs / wallMs : 0 }));
       if (s.gate.size > 0) this.onMeasured(s);
     };
     result.then(done, done);

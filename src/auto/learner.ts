@@ -12,12 +12,17 @@ import { newTaskState, reportedProfile, type TaskState } from './state.js';
 import type { CheckedAutoOptions } from './options.js';
 
 const AsyncFunction = (async () => {}).constructor;
+/** Dispatch-cost samples kept, and the quantile of them that is the estimate. */
+const OVERHEAD_WINDOW = 32;
+const OVERHEAD_QUANTILE = 0.25;
 
 export class Learner {
   readonly states = new Map<string, TaskState>();
   readonly env: Omit<PolicyEnv, 'pin'>;
-  /** Smoothed round trip of a thread dispatch beyond the task's own time, ms. */
+  /** What a thread dispatch costs beyond the task's own time, ms (see addOverhead). */
   threadOverheadMs = DEFAULT_ENV.threadOverheadMs;
+  /** Starts with a few of the default, so that the first samples, taken inside a burst, cannot set it alone. */
+  private readonly overheads: number[] = Array.from({ length: 4 }, () => DEFAULT_ENV.threadOverheadMs);
   /** Called when a task may be routable now (a head start was found). */
   onRoutable: () => void = () => {};
 
@@ -57,6 +62,20 @@ export class Learner {
   /** The routing choice, cached until the profile changes (the hot path). */
   choice(s: TaskState): Choice {
     return (s.choice ??= choose(s.profile, this.envFor(s.ref)));
+  }
+
+  /**
+   * One dispatch's cost beyond the task's own time. The estimate is a low
+   * quantile of the recent ones, not their mean: a round trip also waits while
+   * this thread is busy (submitting a burst) or preempted (a loaded machine),
+   * which is latency, not work the dispatch adds; the quiet moments show the
+   * cost itself (issue 13: a 2 ms "dispatch cost" made a 2 ms blur "tiny").
+   */
+  addOverhead(ms: number): void {
+    this.overheads.push(ms);
+    if (this.overheads.length > OVERHEAD_WINDOW) this.overheads.shift();
+    const sorted = [...this.overheads].sort((a, b) => a - b);
+    this.threadOverheadMs = sorted[Math.floor((sorted.length - 1) * OVERHEAD_QUANTILE)] as number;
   }
 
   setProfile(s: TaskState, profile: TaskProfile): void {

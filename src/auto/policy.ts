@@ -135,5 +135,11 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
       reason = `threads — calculates ${pct(share)} of its ${ms(profile.wallMs)}; dispatch costs ~${ms(env.threadOverheadMs)}`;
       break;
   }
-  return { ...c, reason, profile };
+  return { ...c, reason: reason + ranWhere(profile), profile };
+}
+
+/** What was actually done: the calls each model received (explain() describes what ran, not only the plan). */
+function ranWhere(profile: TaskProfile): string {
+  const parts = (['loop', 'threads', 'processes'] as const).filter((m) => profile.runsByModel[m] > 0).map((m) => `${profile.runsByModel[m]} on ${m}`);
+  return parts.length === 0 ? '' : ` (so far ${profile.runs} call${profile.runs === 1 ? '' : 's'}: ${parts.join(', ')})`;
 }

@@ -55,20 +55,30 @@ export class Probes {
     return s.profile !== before;
   }
 
-  /** Wait at the task's gate until its probes let it be routed (or a thread is free to probe it). */
+  /**
+   * Wait at the task's gate until its probes let it be routed (or a thread is free
+   * to probe it). The call counts as waiting until the caller dispatches it and
+   * calls leave(), or until it is cancelled here: so at every moment it is
+   * counted exactly once, here or in the executor it went to (stats() adds up).
+   */
   async admit(s: TaskState, options: RunOptions | undefined): Promise<Choice> {
     let d = this.learner.choice(s);
+    this.waiting++;
+    const cancelled = (): void => {
+      this.cancelled++;
+      this.leave();
+    };
     for (let again = false; this.mustWait(s, d); again = true) {
-      this.waiting++;
-      try {
-        await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.cancelled++, again);
-      } finally {
-        this.waiting--;
-        if (this.waiting === 0) for (const idle of this.idle.splice(0)) idle();
-      }
+      await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), cancelled, again);
       d = this.learner.choice(s);
     }
     return d;
+  }
+
+  /** A call admitted by admit() is being dispatched now. */
+  leave(): void {
+    this.waiting--;
+    if (this.waiting === 0) for (const idle of this.idle.splice(0)) idle();
   }
 
   /** A thread came free, or a task got measured: let waiting calls go on. */
@@ -90,6 +100,6 @@ export class Probes {
 
   /** Fail every waiting call with this reason (close with cancel, or its timeout passed). */
   rejectAll(reason: unknown): void {
-    for (const state of this.learner.states.values()) this.cancelled += state.gate.rejectAll(reason);
+    for (const state of this.learner.states.values()) state.gate.rejectAll(reason);
   }
 }

@@ -38,7 +38,12 @@ export class Router {
     let d = this.learner.choice(s);
     if (this.probes.mustWait(s, d) && this.probes.poll(s)) d = this.learner.choice(s);
     if (d.behaviour === 'unknown') {
-      if (this.probes.mustWait(s, d)) return this.probes.admit(s, options).then((c) => this.dispatch(s, c, input, options));
+      if (this.probes.mustWait(s, d)) {
+        return this.probes.admit(s, options).then((c) => {
+          this.probes.leave();
+          return this.dispatch(s, c, input, options);
+        });
+      }
       // A head start that measured nothing yet (the loop was busy): a thread probe when one is free.
       if (d.model === 'loop' && s.inconclusive && this.probes.canProbe(s)) return this.dispatch(s, PROBE, input, options);
     }

@@ -28,6 +28,10 @@ export interface TaskState {
   inconclusive: boolean;
   /** A head-start run had a long first slice, forgiven once (see inline.ts). */
   coldSlice: boolean;
+  /** Inline runs of it being measured now (at most a few at once: a measurement costs two clock reads). */
+  measuring: number;
+  /** An unmeasured inline run looked long by the wall clock: measure the next by the thread's own clock. */
+  measureNext: boolean;
   /** Calls waiting for its probes. */
   gate: Gate;
 }
@@ -47,6 +51,8 @@ export function newTaskState(ref: TaskRef): TaskState {
     headStart: false,
     inconclusive: false,
     coldSlice: false,
+    measuring: 0,
+    measureNext: false,
     gate: new Gate(),
   };
 }

@@ -39,7 +39,7 @@ export async function runOnWorker(
             if (!cold) {
               const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));
               learner.setProfile(s, addOverhead(s.profile, model, overhead));
-              if (model === 'threads') learner.threadOverheadMs += 0.1 * (overhead - learner.threadOverheadMs);
+              if (model === 'threads') learner.addOverhead(overhead);
             }
           }
           measured?.(s);

@@ -130,6 +130,8 @@ export class TreeSampler {
     let voluntary = 0;
     let involuntary = 0;
     const threadRunNs: number[] = [];
+    /** Per live process: its threads' run time in this interval (a lock is shared within one process only). */
+    const processRunNs: Array<{ total: number; threads: number[] }> = [];
     const threadVoluntary: number[] = [];
     let threads = 0;
     let rss = 0;
@@ -169,6 +171,7 @@ export class TreeSampler {
       if (!o.ioReadable) this.ioComplete = false;
       delta = add(delta, add(counters, base, -1));
 
+      const firstThread = threadRunNs.length;
       for (const [tid, values] of o.threads) {
         const before = previous?.threads.get(tid) ?? (baselineIsCurrent ? values : undefined);
         const b = before ?? { runNs: 0, waitNs: 0, voluntary: 0, involuntary: 0 };
@@ -185,6 +188,7 @@ export class TreeSampler {
         voluntary += Math.max(0, values.voluntary - b.voluntary);
         involuntary += Math.max(0, values.involuntary - b.involuntary);
       }
+      processRunNs.push({ total: threadRunNs.slice(firstThread).reduce((a, ns) => a + ns, 0), threads: threadRunNs.slice(firstThread) });
       threads += o.threads.size;
       rss += o.rssBytes;
       this.peakHwm = Math.max(this.peakHwm, o.hwmBytes);
@@ -238,6 +242,7 @@ export class TreeSampler {
     );
     const threadsRunMs = threadRunNs.reduce((a, ns) => a + ns, 0) / 1e6;
     const ticksMs = (step.user + step.system) * MS_PER_TICK;
+    const busiestProcess = processRunNs.reduce<(typeof processRunNs)[number] | undefined>((a, p) => (!a || p.total > a.total ? p : a), undefined);
     threadRunNs.sort((a, b) => b - a);
     const last = this.intervals.at(-1);
     if (observations.length === 0 && last) {
@@ -262,6 +267,8 @@ export class TreeSampler {
       busyThreadsVoluntarySwitches: busyThreadsVoluntary,
       involuntarySwitches: involuntary,
       topThreadsMs: threadRunNs.slice(0, 8).map((ns) => ns / 1e6),
+      topProcessesMs: processRunNs.map((p) => p.total / 1e6).sort((a, b) => b - a).slice(0, 8),
+      busiestProcessThreadsMs: busiestProcess ? [...busiestProcess.threads].sort((a, b) => b - a).slice(0, 8).map((ns) => ns / 1e6) : [],
       threads,
       processes: observations.length,
     });

@@ -24,6 +24,12 @@ export interface Interval {
   busyThreadsVoluntarySwitches: number;
   /** CPU ms of the busiest threads in the interval, descending (at most 8). */
   topThreadsMs: number[];
+  /** CPU ms of the busiest processes of the tree (all their threads), descending (at most 8).
+   *  Absent: one process. */
+  topProcessesMs?: number[];
+  /** CPU ms of the threads of the interval's busiest process, descending (at most 8): a lock is
+   *  shared by threads of one process, never across processes. Absent: topThreadsMs. */
+  busiestProcessThreadsMs?: number[];
   /** Threads and processes alive at the end of the interval. */
   threads: number;
   processes: number;
@@ -70,6 +76,8 @@ export type VerdictKind =
 
 export type BusyKind = 'calculating-one-core' | 'calculating-parallel' | 'lock-bound';
 
+export type WorkIn = 'one-thread' | 'threads' | 'processes';
+
 export interface Verdict {
   kind: VerdictKind;
   /** One line: "calculating in parallel on 2 cores". */
@@ -84,6 +92,9 @@ export interface Verdict {
   phases: { waiting: number; calculating: number };
   /** What the busy phase looked like, when there was one. */
   busyKind?: BusyKind;
+  /** Where the busy work ran: one thread, several threads of one process, or several processes
+   *  (so advice never recommends what the program already does). */
+  workIn?: WorkIn;
   oversubscribed: boolean;
   /** The figures that led to the verdict, one per line. */
   reasons: string[];

@@ -12,12 +12,13 @@
  * 250 Hz) — a 1 ms task could read as 0. process.cpuUsage() makes the kernel
  * account the calling thread's pending time first (getrusage(RUSAGE_SELF)
  * updates the current task's runtime), so it is called just before each read.
- * The file is kept open and read with pread, which costs one syscall, not three.
+ * (The file is opened at each read: a descriptor kept open per thread would
+ * outlive the thread, since descriptors belong to the process.)
  *
  * Elsewhere: process.threadCpuUsage() (Node ≥ 23.9), else process.cpuUsage()
  * (right for child processes, high for threads), and no run-queue figure.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export interface ThreadTimes {
   cpu: number;
@@ -27,27 +28,17 @@ export interface ThreadTimes {
 type Reader = () => ThreadTimes;
 
 function schedstat(): Reader | undefined {
-  let fd: number;
-  try {
-    // Opened on the calling thread: each thread (and each worker) loads this module afresh.
-    fd = openSync('/proc/thread-self/schedstat', 'r');
-    readFileSync(fd);
-  } catch {
-    return undefined; // not Linux, or no schedstat
-  }
-  const buf = Buffer.alloc(96);
+  const path = '/proc/thread-self/schedstat';
   const read = (): ThreadTimes => {
     process.cpuUsage(); // bring this thread's runtime up to date (see above)
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.toString('latin1', 0, n);
+    const text = readFileSync(path, 'latin1');
     const space = text.indexOf(' ');
     return { cpu: Number(text.slice(0, space)) / 1e6, runQueue: Number(text.slice(space + 1, text.indexOf(' ', space + 1))) / 1e6 };
   };
   try {
     read();
   } catch {
-    closeSync(fd);
-    return undefined;
+    return undefined; // not Linux, or no schedstat
   }
   return read;
 }
