@@ -17,7 +17,7 @@
  * probe on a thread, where it runs alone.
  */
 import type { TaskContext, TaskFunction } from '../task.js';
-import { threadTimes, type ThreadTimes } from '../pool/cpu.js';
+import { readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addSample } from './profile.js';
 import type { TaskState } from './state.js';
@@ -30,6 +30,8 @@ import type { TaskState } from './state.js';
 const INLINE_SAMPLE_EVERY = 256;
 /** An inline run busy for longer than this in one synchronous part blocks the loop: re-route it. */
 export const BLOCKING_SLICE_MS = 10;
+/** A measured slice longer than this keeps the task's runs measured (the readings cost < 4 % of it). */
+const KEEP_MEASURING_MS = 1;
 /** Measurements of one task's inline runs at once. */
 const MEASURED_AT_ONCE = 2;
 /** Over a run, the loop's CPU at this share of the wall time or more: the run's wall time is queueing. */
@@ -72,15 +74,17 @@ export class Inline {
         if (isThenable(result)) this.track(result);
         return result;
       }
-      s.measureNext = false;
       const t0 = threadTimes();
       const start = performance.now();
       const result = fn(value, ctx);
       const wall = performance.now() - start;
       const t1 = threadTimes();
-      const cpuMs = Math.max(0, t1.cpu - t0.cpu);
+      // The thread cannot use more CPU than the wall time it had (the readings' own cost aside).
+      const cpuMs = Math.min(wall, Math.max(0, t1.cpu - t0.cpu - readingCost()));
       // On the CPU or blocked, but not waiting for a CPU.
       const busy = Math.max(cpuMs, wall - Math.max(0, t1.runQueue - t0.runQueue));
+      // A long slice keeps the next runs measured, so a task that starts to block is re-routed in a few runs.
+      s.measureNext = busy > KEEP_MEASURING_MS;
       const sync = !isThenable(result);
       if (busy > BLOCKING_SLICE_MS && probing && !s.coldSlice) {
         // The first long slice of a head start is forgiven: a first run on this thread may pay
@@ -137,8 +141,10 @@ export class Inline {
       this.open--;
       s.measuring--;
       if (!s.headStart) return;
-      const wallMs = performance.now() - start;
-      const loopCpu = threadTimes().cpu - t0.cpu;
+      // Without the time this thread waited for a CPU: a loaded machine stretches the run, the task does not.
+      const t1 = threadTimes();
+      const wallMs = Math.max(0, performance.now() - start - Math.max(0, t1.runQueue - t0.runQueue));
+      const loopCpu = t1.cpu - t0.cpu;
       if (loopCpu >= SATURATED * wallMs) {
         s.inconclusive = true;
         return;

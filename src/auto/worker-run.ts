@@ -32,7 +32,9 @@ export async function runOnWorker(
       ...(profile && {
         onProfile: (p, runMs, cold) => {
           // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
-          const sample = { wallMs: Math.max(p.cpu, p.wall - p.runQueue), cpuMs: p.cpu, elu: p.elu };
+          // (CPU beyond the wall time is the readings' own cost: the thread cannot run longer than it lived.)
+          const cpuMs = Math.min(p.cpu, p.wall);
+          const sample = { wallMs: Math.max(cpuMs, p.wall - p.runQueue), cpuMs, elu: p.elu };
           if (!(p.first && !trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs }))) {
             learner.setProfile(s, addSample(s.profile, sample));
             // A worker's first task pays its start-up: that is not the cost of dispatch.

@@ -12,17 +12,25 @@ const PYTHON: Advice = {
     'Where a library only blocks, run those calls in threads: concurrent.futures.ThreadPoolExecutor or asyncio.to_thread — the GIL is released while they wait.',
     'Processes would add start-up and copying cost without gain: the CPU is mostly idle.',
   ],
-  'calculating-one-core': (cores) => [
-    `The work is CPU-bound on one core. To use the other ${cores - 1} core(s), run it in processes: concurrent.futures.ProcessPoolExecutor(max_workers=${cores}) or multiprocessing.Pool(${cores}).`,
-    'Threads will not help pure-Python CPU work: they share one GIL. Keep each task large enough (tens of ms) to pay for pickling its input and result.',
-  ],
+  'calculating-one-core': (cores, v) =>
+    v.workIn === 'processes'
+      ? [
+          `It already runs in several processes, yet about one core's worth was used: the workers wait on each other or on the parent that feeds them one item at a time.`,
+          'Hand each worker bigger pieces (chunksize= in Pool.map / Pool.imap / ProcessPoolExecutor.map) so they spend their time computing, not waiting for the next item.',
+        ]
+      : [
+          `The work is CPU-bound on one core. To use the other ${cores - 1} core(s), run it in processes: concurrent.futures.ProcessPoolExecutor(max_workers=${cores}) or multiprocessing.Pool(${cores}).`,
+          'Threads will not help pure-Python CPU work: they share one GIL. Keep each task large enough (tens of ms) to pay for pickling its input and result.',
+        ],
   'lock-bound': (cores) => [
     "Several threads compute but take turns on one lock — in CPython, the GIL. More threads will not help; they only add switching.",
     `Move the CPU work to processes: concurrent.futures.ProcessPoolExecutor(max_workers=${cores}) or multiprocessing.Pool(${cores}), each with its own interpreter and GIL.`,
     'Native code that releases the GIL (hashlib, zlib, NumPy) may stay in threads.',
   ],
   'calculating-parallel': (cores, v) => [
-    `Already parallel on ${v.parallelCores ?? 2} cores: processes (multiprocessing / ProcessPoolExecutor) are doing their job.`,
+    v.workIn === 'threads'
+      ? `Already parallel on ${v.parallelCores ?? 2} cores in threads of one process: the work runs outside the GIL (native code such as hashlib, zlib or NumPy, or a free-threaded build), so the threads are doing their job.`
+      : `Already parallel on ${v.parallelCores ?? 2} cores: processes (multiprocessing / ProcessPoolExecutor) are doing their job.`,
     (v.parallelCores ?? 2) < cores
       ? `The machine has ${cores} cores: a pool of ${cores} workers could go further.`
       : 'It uses every core the machine has: to go faster, do less work per item or add machines.',
@@ -34,16 +42,22 @@ const NODE: Advice = {
     "Keep it on the event loop: boundwise loop() runs many waits at once with a concurrency limit, deadlines and cancellation.",
     'Threads or processes would add start-up and copying cost without gain: the CPU is mostly idle.',
   ],
-  'calculating-one-core': (cores) => [
-    `CPU work on the main thread blocks the event loop. Move it to boundwise threads() — worker_threads are truly parallel in Node — with up to ${cores} workers.`,
-    'Use processes() when the work needs isolation (native crashes, memory limits); auto() measures each task and picks for you.',
-  ],
+  'calculating-one-core': (cores, v) =>
+    v.workIn === 'processes' || v.workIn === 'threads'
+      ? [
+          `It already hands work to ${v.workIn === 'processes' ? 'child processes' : 'worker threads'}, yet about one core's worth was used: the workers wait on each other or on the main thread that feeds them.`,
+          `Send them bigger pieces (map({ chunkSize }) in boundwise), keep ${cores} of them busy at once, and keep the main thread free of CPU work.`,
+        ]
+      : [
+          `CPU work on the main thread blocks the event loop. Move it to boundwise threads() — worker_threads are truly parallel in Node — with up to ${cores} workers.`,
+          'Use processes() when the work needs isolation (native crashes, memory limits); auto() measures each task and picks for you.',
+        ],
   'lock-bound': (cores) => [
     'Several threads compute but take turns: they contend on one lock (Atomics.wait on a shared mutex, a synchronous call, or a single shared resource).',
     `Give each worker independent work with boundwise threads() (up to ${cores}), or processes() when the lock lives in a native library.`,
   ],
   'calculating-parallel': (cores, v) => [
-    `Already parallel on ${v.parallelCores ?? 2} cores: threads() / processes() are doing their job.`,
+    `Already parallel on ${v.parallelCores ?? 2} cores: ${v.workIn === 'processes' ? 'the processes are' : v.workIn === 'threads' ? 'the worker threads are' : 'threads() / processes() are'} doing their job.`,
     (v.parallelCores ?? 2) < cores
       ? `The machine has ${cores} cores: a pool of ${cores} workers could go further.`
       : 'It uses every core the machine has: to go faster, do less work per item or add machines.',

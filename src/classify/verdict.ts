@@ -20,17 +20,18 @@
  *   busy 25–75% of the time                         → mixed (with both shares)
  *   otherwise, over the busy intervals:
  *     uses ≥ 1.5 cores                               → calculating in parallel on N
- *     ≈2+ threads share the work, and threads give
- *     up the CPU ≥ 200 times per CPU-second          → lock-bound (GIL or one lock)
- *     wants ≥ 1.3 cores, ≥ 1.5 threads sharing
- *     (crowded machine: it got less than it asked)   → calculating in parallel on N
+ *     ≈2+ threads of one process share the work, and
+ *     threads give up the CPU ≥ 200 times per CPU-s  → lock-bound (GIL or one lock)
+ *     wants ≥ 1.3 cores, ≥ 1.5 threads sharing, none
+ *     doing over 80 % (crowded machine: it got less
+ *     than it asked)                                 → calculating in parallel on N (≤ the machine's cores)
  *     else                                           → calculating on one core
  *
  * "Threads sharing the work" is the participation ratio (Σt)²/Σt² of the busiest
  * threads' CPU times: 1 for one busy thread beside idle helpers, 4 for four equal
  * ones — independent of how much CPU the machine let them have.
  */
-import type { BusyKind, Interval, Measurement, Verdict } from './types.js';
+import type { BusyKind, Interval, Measurement, Verdict, WorkIn } from './types.js';
 
 export const THRESHOLDS = {
   /** An interval is busy when it wants at least this many cores. */
@@ -45,6 +46,11 @@ export const THRESHOLDS = {
    *  more than one) with at least this many threads sharing the work. */
   crowdedParallelWanted: 1.3,
   crowdedParallelSharingThreads: 1.5,
+  /** …and no thread doing more than this share of the work: a one-core program with helper
+   *  threads (npm: 82–89 % on its main thread) wants more than a core only in queueing. */
+  crowdedParallelMaxTopShare: 0.8,
+  /** Threads or processes sharing the work from which the work counts as "in" them (workIn). */
+  sharingWorkers: 1.5,
   /** Lock-bound needs at least this many threads sharing the work… */
   lockMinSharingThreads: 1.8,
   /** …and at least this many voluntary switches per CPU-second: threads handing a lock
@@ -64,6 +70,9 @@ interface BusyFigures {
   wanted: number;
   /** Participation ratio of the busiest threads' CPU: how many threads share the work. */
   sharingThreads: number;
+  /** The same within the busiest process (a lock is shared there), and across processes. */
+  sharingThreadsInProcess: number;
+  sharingProcesses: number;
   topShare: number;
   voluntaryPerCpuSecond: number;
 }
@@ -89,7 +98,16 @@ const demandOf = (i: Interval) => (cpuOf(i) + preemptedDelayOf(i)) / lengthOf(i)
 const freeLengthOf = (i: Interval) => Math.max(0, lengthOf(i) - preemptedDelayOf(i) / Math.max(1, demandOf(i)));
 export const isBusy = (i: Interval) => lengthOf(i) > 0 && demandOf(i) >= THRESHOLDS.busyWantedCores;
 
+/** Participation ratio (Σt)²/Σt² of CPU times, weighted by their total (summed over intervals by the caller). */
+function participation(ms: readonly number[]): { weighted: number; total: number } {
+  const total = ms.reduce((a, x) => a + x, 0);
+  const squares = ms.reduce((a, x) => a + x * x, 0);
+  return { weighted: squares > 0 ? ((total * total) / squares) * total : 0, total };
+}
+
 function busyFigures(busy: Interval[]): BusyFigures {
+  let inProcess = { weighted: 0, total: 0 };
+  let across = { weighted: 0, total: 0 };
   let wallMs = 0;
   let cpuMs = 0;
   let delayMs = 0;
@@ -108,6 +126,10 @@ function busyFigures(busy: Interval[]): BusyFigures {
     topMs += i.topThreadsMs[0] ?? 0;
     threadMs += i.topThreadsMs.reduce((a, b) => a + b, 0);
     voluntary += i.busyThreadsVoluntarySwitches;
+    const p = participation(i.busiestProcessThreadsMs ?? i.topThreadsMs);
+    inProcess = { weighted: inProcess.weighted + p.weighted, total: inProcess.total + p.total };
+    const q = participation(i.topProcessesMs ?? [cpuOf(i)]);
+    across = { weighted: across.weighted + q.weighted, total: across.total + q.total };
   }
   return {
     wallMs,
@@ -117,22 +139,35 @@ function busyFigures(busy: Interval[]): BusyFigures {
     wanted: wallMs > 0 ? (cpuMs + delayMs) / wallMs : 0,
     // Per interval (threads taking turns within it), averaged weighting by CPU.
     sharingThreads: threadMs > 0 ? sharingWeighted / threadMs : 0,
+    sharingThreadsInProcess: inProcess.total > 0 ? inProcess.weighted / inProcess.total : 0,
+    sharingProcesses: across.total > 0 ? across.weighted / across.total : 1,
     topShare: threadMs > 0 ? topMs / threadMs : 1,
     voluntaryPerCpuSecond: cpuMs > 0 ? voluntary / (cpuMs / 1000) : 0,
   };
 }
 
-function judgeBusy(b: BusyFigures): { kind: BusyKind; reasons: string[]; parallelCores?: number } {
-  const threadsLine = `about ${fmt(b.sharingThreads, 1)} threads shared the work; the busiest did ${pct(b.topShare)} of it`;
+/** Where the busy work ran (see WorkIn). */
+export function workIn(b: Pick<BusyFigures, 'sharingThreads' | 'sharingProcesses' | 'topShare'>): WorkIn {
+  if (b.sharingProcesses >= THRESHOLDS.sharingWorkers) return 'processes';
+  // One thread doing most of it, with helpers beside it, is work in one thread.
+  return b.sharingThreads >= THRESHOLDS.sharingWorkers && b.topShare <= THRESHOLDS.crowdedParallelMaxTopShare ? 'threads' : 'one-thread';
+}
+
+function judgeBusy(b: BusyFigures, machineCores: number): { kind: BusyKind; reasons: string[]; parallelCores?: number } {
+  const processesLine = b.sharingProcesses >= THRESHOLDS.sharingWorkers ? ` across about ${fmt(b.sharingProcesses, 1)} processes` : '';
+  const threadsLine = `about ${fmt(b.sharingThreads, 1)} threads shared the work${processesLine}; the busiest did ${pct(b.topShare)} of it`;
+  // Never more cores than the machine has (the count may come from the cores the program *wanted*).
   const parallel = (cores: number, why: string) => ({
     kind: 'calculating-parallel' as const,
-    parallelCores: Math.max(2, Math.round(cores)),
+    parallelCores: Math.min(Math.max(2, machineCores), Math.max(2, Math.round(cores))),
     reasons: [why, threadsLine],
   });
   if (b.cores >= THRESHOLDS.parallelCores) {
     return parallel(b.cores, `while busy it used ${fmt(b.cores)} cores (≥ ${THRESHOLDS.parallelCores} means parallel)`);
   }
-  if (b.sharingThreads >= THRESHOLDS.lockMinSharingThreads && b.voluntaryPerCpuSecond >= THRESHOLDS.lockMinSwitchesPerCpuSecond) {
+  // A lock is shared by the threads of one process: several processes taking turns at about
+  // one core (a chatty pool fed one item at a time) are not lock-bound.
+  if (b.sharingThreadsInProcess >= THRESHOLDS.lockMinSharingThreads && b.voluntaryPerCpuSecond >= THRESHOLDS.lockMinSwitchesPerCpuSecond) {
     return {
       kind: 'lock-bound',
       reasons: [
@@ -141,7 +176,11 @@ function judgeBusy(b: BusyFigures): { kind: BusyKind; reasons: string[]; paralle
       ],
     };
   }
-  if (b.wanted >= THRESHOLDS.crowdedParallelWanted && b.sharingThreads >= THRESHOLDS.crowdedParallelSharingThreads) {
+  if (
+    b.wanted >= THRESHOLDS.crowdedParallelWanted &&
+    b.sharingThreads >= THRESHOLDS.crowdedParallelSharingThreads &&
+    b.topShare <= THRESHOLDS.crowdedParallelMaxTopShare
+  ) {
     return parallel(
       b.wanted,
       `while busy it used only ${fmt(b.cores)} cores but wanted ${fmt(b.wanted)} (CPU time + run-queue delay per second): parallel, held back by a crowded machine`,
@@ -223,7 +262,8 @@ export function classify(m: Measurement): Verdict {
     );
     return { ...base, kind: 'waiting', summary: 'waiting', reasons };
   }
-  const busyVerdict = judgeBusy(b);
+  const busyVerdict = judgeBusy(b, m.machineCores);
+  const where = workIn(b);
   if (busyShare < THRESHOLDS.calculatingMinBusyShare) {
     reasons.push(`in its busy phase: ${BUSY_SUMMARY[busyVerdict.kind](busyVerdict.parallelCores)}`, ...busyVerdict.reasons);
     return {
@@ -231,6 +271,7 @@ export function classify(m: Measurement): Verdict {
       kind: 'mixed',
       summary: `mixed: waiting ${pct(waitingShare)} of the time, calculating ${pct(busyShare)} (${BUSY_SUMMARY[busyVerdict.kind](busyVerdict.parallelCores)})`,
       busyKind: busyVerdict.kind,
+      workIn: where,
       ...(busyVerdict.parallelCores !== undefined && { parallelCores: busyVerdict.parallelCores }),
       reasons,
     };
@@ -241,6 +282,7 @@ export function classify(m: Measurement): Verdict {
     kind: busyVerdict.kind,
     summary: BUSY_SUMMARY[busyVerdict.kind](busyVerdict.parallelCores),
     busyKind: busyVerdict.kind,
+    workIn: where,
     ...(busyVerdict.parallelCores !== undefined && { parallelCores: busyVerdict.parallelCores }),
     reasons,
   };

@@ -55,3 +55,21 @@ function pick(): Reader {
 }
 
 export const threadTimes: Reader = pick();
+
+let tare: number | undefined;
+/**
+ * The CPU a pair of readings costs by itself (ms): the smallest of a few
+ * back-to-back pairs. A measurement subtracts it, so a task of microseconds
+ * does not read as the syscalls' cost (a loaded machine makes them slower).
+ */
+export function readingCost(): number {
+  if (tare === undefined) {
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const a = threadTimes().cpu;
+      best = Math.min(best, threadTimes().cpu - a);
+    }
+    tare = Math.max(0, best);
+  }
+  return tare;
+}

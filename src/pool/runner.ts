@@ -15,7 +15,7 @@ import { serializeError, deserializeError, type SerializedError } from '../remot
 import { findUncloneable } from '../clone.js';
 import { TaskOutputError, TaskNotFoundError } from '../errors.js';
 import { unwrapTransfer } from './transfer.js';
-import { threadTimes, type ThreadTimes } from './cpu.js';
+import { readingCost, threadTimes, type ThreadTimes } from './cpu.js';
 import type { ToWorker, FromWorker, ChunkOutcome, TaskProfile } from './protocol.js';
 
 export interface Port {
@@ -94,7 +94,7 @@ export function createRunner(port: Port, where: string): Runner {
     const times = threadTimes();
     return {
       wall,
-      cpu: times.cpu - start[1].cpu,
+      cpu: Math.max(0, times.cpu - start[1].cpu - readingCost()),
       runQueue: times.runQueue - start[1].runQueue,
       elu: elu.utilization,
       ...(first && { first: true }),

@@ -159,7 +159,9 @@ describe('auto(): the head start of async functions', () => {
     const d = pool.explain(w.lateSpin);
     assert.equal(d.model, 'threads', d.reason);
     assert.notEqual(d.behaviour, 'waiting-async');
-    assert.equal(pool.stats().tasks['work.ts#lateSpin']!.profile.runsByModel.loop, 1, 'only the run that showed it');
+    // The loop's share of its runs shows it (or, when the loop was saturated, proves nothing and
+    // threads are asked): at most the probing runs ran on the loop.
+    assert.ok(pool.stats().tasks['work.ts#lateSpin']!.profile.runsByModel.loop <= 2, JSON.stringify(pool.stats().tasks['work.ts#lateSpin']!.profile.runsByModel));
   });
 });
 

@@ -77,3 +77,45 @@ describe('detectLanguage()', () => {
     assert.equal(parseLanguage('cobol'), undefined);
   });
 });
+
+// Advice never recommends what the program already does (issue 13).
+describe('recommend(): never what the program already does', () => {
+  const table: Array<{ name: string; lang: Language; v: Verdict; has: RegExp; hasNot: RegExp }> = [
+    {
+      name: 'Python, parallel in threads (native code or no GIL): the threads are credited, not processes',
+      lang: 'python',
+      v: verdict('calculating-parallel', { parallelCores: 2, workIn: 'threads' }),
+      has: /threads of one process/,
+      hasNot: /processes \(multiprocessing/,
+    },
+    {
+      name: 'Python, parallel in processes: the processes are credited',
+      lang: 'python',
+      v: verdict('calculating-parallel', { parallelCores: 2, workIn: 'processes' }),
+      has: /processes \(multiprocessing \/ ProcessPoolExecutor\) are doing their job/,
+      hasNot: /threads of one process/,
+    },
+    {
+      name: 'Python, one core while already in processes: not "run it in processes"',
+      lang: 'python',
+      v: verdict('calculating-one-core', { workIn: 'processes' }),
+      has: /already runs in several processes/,
+      hasNot: /run it in processes/,
+    },
+    {
+      name: 'Node, one core while already in worker threads: not "move it to threads()"',
+      lang: 'node',
+      v: verdict('calculating-one-core', { workIn: 'threads' }),
+      has: /already hands work to worker threads/,
+      hasNot: /Move it to boundwise threads\(\)/,
+    },
+  ];
+  for (const c of table) {
+    test(c.name, () => {
+      const text = recommend(c.v, c.lang, 2).lines.join('\n');
+      assert.match(text, c.has);
+      assert.doesNotMatch(text, c.hasNot);
+    });
+  }
+});
+

@@ -175,3 +175,68 @@ test('reconcileShares: wall-time and free-core views of the busy share', async (
   ];
   for (const [raw, free, expected] of cases) assert.ok(Math.abs(reconcileShares(raw, free) - expected) < 1e-9, `${raw}, ${free}`);
 });
+
+// Issue 13's misses, each as figures: a lock verdict only within one process; helper threads
+// do not make a one-core program parallel; never more cores than the machine has.
+describe('classify(): where the work ran', () => {
+  /** Intervals whose busy threads are spread over processes as given: [[ms of each thread] per process]. */
+  function spread(perProcess: number[][], extra: Partial<Shape> = {}, n = 10, machineCores = 2): Measurement {
+    const threadsMs = perProcess.flat().sort((a, b) => b - a);
+    const cpu = threadsMs.reduce((a, b) => a + b, 0);
+    const m = measure(times(n, { cpu, threads: threadsMs, ...extra }), machineCores);
+    const busiest = [...perProcess].sort((a, b) => b.reduce((x, y) => x + y, 0) - a.reduce((x, y) => x + y, 0))[0] ?? [];
+    for (const i of m.intervals) {
+      i.topProcessesMs = perProcess.map((p) => p.reduce((a, b) => a + b, 0)).sort((a, b) => b - a);
+      i.busiestProcessThreadsMs = [...busiest].sort((a, b) => b - a);
+      i.processes = perProcess.length;
+    }
+    return m;
+  }
+
+  const table: Array<{ name: string; m: () => Measurement; kind: VerdictKind; workIn?: string; parallel?: number }> = [
+    {
+      // compileall -j 2 on a busy machine: two worker processes fed one file at a time, about one core, many voluntary switches.
+      name: 'a chatty pool of processes at about one core is not lock-bound',
+      m: () => spread([[10], [45], [45]], { voluntary: 400, busyVoluntary: 400, delay: 20, involuntary: 5 }),
+      kind: 'calculating-one-core',
+      workIn: 'processes',
+    },
+    {
+      name: 'threads of one process taking turns (the GIL) are lock-bound',
+      m: () => spread([[33, 33, 33]], { voluntary: 400, busyVoluntary: 400 }),
+      kind: 'lock-bound',
+      workIn: 'threads',
+    },
+    {
+      // npm ls --all: 82–89 % of the CPU on the main thread, helpers queueing on a crowded machine.
+      name: 'a one-core program with helper threads on a crowded machine stays one-core',
+      m: () => spread([[66, 4, 4, 4, 4]], { delay: 70, involuntary: 40 }),
+      kind: 'calculating-one-core',
+      workIn: 'one-thread',
+    },
+    {
+      name: 'two equal workers held back by a crowded machine are parallel',
+      m: () => spread([[45, 45]], { delay: 60, involuntary: 40 }),
+      kind: 'calculating-parallel',
+      workIn: 'threads',
+      parallel: 2,
+    },
+    {
+      // It wanted 4 cores on a 2-core machine: the count never exceeds the machine's.
+      name: 'wanting 4 cores on a 2-core machine reports parallel on 2',
+      m: () => spread([[35], [35], [35], [35]], { delay: 260, involuntary: 80 }),
+      kind: 'calculating-parallel',
+      workIn: 'processes',
+      parallel: 2,
+    },
+  ];
+  for (const c of table) {
+    test(c.name, () => {
+      const v = classify(c.m());
+      assert.equal(v.kind, c.kind, `${v.summary}\n${v.reasons.join('\n')}`);
+      if (c.workIn) assert.equal(v.workIn, c.workIn, v.reasons.join('\n'));
+      if (c.parallel !== undefined) assert.equal(v.parallelCores, c.parallel, v.summary);
+      if (v.parallelCores !== undefined) assert.ok(v.parallelCores <= c.m().machineCores, v.summary);
+    });
+  }
+});
