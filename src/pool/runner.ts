@@ -11,7 +11,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
-import { serializeError, deserializeError, type SerializedError } from '../remote-error.js';
+import { serializeError, deserializeError, plainError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
 import { TaskOutputError, TaskNotFoundError } from '../errors.js';
 import { unwrapTransfer } from './transfer.js';
@@ -117,7 +117,11 @@ export function createRunner(port: Port, where: string): Runner {
     const msg: FromWorker = { t: 'err', id, e };
     if (kind) msg.k = kind;
     if (p) msg.p = p;
-    port.post(msg);
+    try {
+      port.post(msg);
+    } catch {
+      port.post({ ...msg, e: plainError(e) });
+    }
   }
 
   async function runOne(msg: Extract<ToWorker, { t: 'run' }>, fn: TaskFunction | undefined): Promise<void> {

@@ -20,12 +20,14 @@ import {
 import { Gate } from '../helpers/gate.js';
 import type { ContractFactory } from './spec.js';
 import { rejection } from '../helpers/rejection.js';
+import { defineEdgeCases } from './edges.js';
 
 const fixtures = new URL('../fixtures/tasks.ts', import.meta.url);
 const t = tasks<typeof import('../fixtures/tasks.js')>(fixtures);
 
 
 export function defineContract(factoryUrl: URL): void {
+  defineEdgeCases(factoryUrl);
   describe(`executor contract: ${factoryUrl.pathname.split('/').pop()}`, async () => {
     const f = (await import(factoryUrl.href)) as ContractFactory;
     let gate: Gate;
