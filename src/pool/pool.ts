@@ -346,11 +346,16 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     const { idleTimeout, min } = this.config;
     const now = performance.now();
     let next = Infinity;
+    // A stopped worker stays in `slots` until it has exited, so count the ones that will stay.
+    let staying = 0;
+    for (const slot of this.slots) if (!slot.stopping) staying++;
     for (const slot of [...this.idle]) {
-      if (this.slots.size <= min) break;
+      if (staying <= min) break;
       const due = slot.idleSince + idleTimeout;
-      if (due <= now + 1) this.stop(slot);
-      else next = Math.min(next, due);
+      if (due <= now + 1) {
+        this.stop(slot);
+        staying--;
+      } else next = Math.min(next, due);
     }
     if (next !== Infinity && !this.closing) this.armReaper(next - now);
   };
