@@ -19,7 +19,7 @@ const e = tasks<typeof import('../fixtures/edges.js')>(new URL('../fixtures/edge
 const t = tasks<typeof import('../fixtures/tasks.js')>(new URL('../fixtures/tasks.ts', import.meta.url));
 
 /** How many times each key was recorded in `file`. */
-function counts(file: string): Map<string, number> {
+export function counts(file: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const line of readFileSync(file, 'utf8').split('\n')) if (line) out.set(line, (out.get(line) ?? 0) + 1);
   return out;
@@ -31,8 +31,8 @@ export function defineEdgeCases(factoryUrl: URL): void {
     let gate: Gate;
     let dir: string;
     let seq = 0;
-    const name = (base: string) => `${base}-${++seq}`;
-    const counterFile = () => {
+    const _name = (base: string) => `${base}-${++seq}`;
+    const _counterFile = () => {
       const file = join(dir, `${++seq}.log`);
       writeFileSync(file, '');
       return file;
