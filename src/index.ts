@@ -10,3 +10,4 @@ export { loop, LoopExecutor, type LoopOptions, type LoopStats, type RateOptions,
 export { group, gather, settle, withTimeout, withDeadline, moveOnAfter, type TaskGroup, type Child, type GroupOptions, type SpawnContext, type DeadlineContext, type DeadlineOptions } from './loop/index.js';
 export { auto, AutoExecutor, type AutoOptions, type AutoStats, type AutoTaskReport, type Decision, type Behaviour, type Model, type TaskProfile } from './auto/index.js';
 export { watch, adviseFromStats, formatBlock, formatSummary, type WatchHandle, type WatchOptions, type BlockReport, type StackFrame, type WatchSummary, type PlaceSummary, type TaskStatsForAdvice, type ExecutorStatsForAdvice, type Advice } from './watch/index.js';
+export { bench, type BenchInputs, type BenchOptions, type BenchProgress, type BenchResult, type BenchModel, type BenchVerdict, type ModelResult as BenchModelResult } from './bench/index.js';
