@@ -9,6 +9,7 @@
  * - capacity      → QueueFullError
  * - lifecycle     → ExecutorClosedError
  * - bad task I/O  → TaskInputError, TaskOutputError, TaskNotFoundError
+ * - pipelines     → PipelineError (which stage, which item; the task's error as cause)
  * - cancellation  → the signal's own `reason` (AbortError / TimeoutError DOMExceptions)
  */
 
@@ -22,7 +23,8 @@ export type BoundwiseErrorCode =
   | 'ERR_BOUNDWISE_TASK_INPUT'
   | 'ERR_BOUNDWISE_TASK_OUTPUT'
   | 'ERR_BOUNDWISE_TASK_NOT_FOUND'
-  | 'ERR_BOUNDWISE_TASK_GROUP';
+  | 'ERR_BOUNDWISE_TASK_GROUP'
+  | 'ERR_BOUNDWISE_PIPELINE';
 
 interface ErrorOptionsWithCause {
   cause?: unknown;
@@ -182,6 +184,28 @@ export class TaskGroupError extends AggregateError {
   }
   override get name(): string {
     return 'TaskGroupError';
+  }
+}
+
+/**
+ * A pipeline stage failed on one item. Fail-fast pipelines reject with it; stages
+ * with `onError: 'collect'` gather it in the summary. `stage` counts from 1 (0 is
+ * the source); `index` is the item's position in that stage's input, from 0.
+ */
+export class PipelineError extends BoundwiseError {
+  readonly stage: number;
+  readonly stageName: string;
+  readonly index: number;
+  /** The input the stage failed on. */
+  readonly item: unknown;
+  constructor(stage: number, stageName: string, index: number, item: unknown, cause: unknown) {
+    const why = cause instanceof Error || cause instanceof DOMException ? `${cause.name}: ${cause.message}` : String(cause);
+    const where = stage === 0 ? 'the pipeline source failed after' : `pipeline stage ${stage} ${stageName} failed on item`;
+    super('ERR_BOUNDWISE_PIPELINE', `${where} ${index}: ${why}`, { cause });
+    this.stage = stage;
+    this.stageName = stageName;
+    this.index = index;
+    this.item = item;
   }
 }
 
