@@ -55,7 +55,14 @@ export function batchStage(size: number, ms: number | undefined, inputFailed: (e
             await new Promise<void>((resolve) => (wakeUp = resolve));
             continue;
           }
-          const p = input.pull();
+          let p: Pulled<unknown> | Promise<Pulled<unknown>>;
+          try {
+            p = input.pull();
+          } catch (error) {
+            inputDone = true;
+            inputFailed(error);
+            return;
+          }
           if (isThenable(p)) {
             pending = true;
             m.tick();

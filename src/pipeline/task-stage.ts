@@ -198,7 +198,14 @@ export function taskStage(spec: TaskStageSpec, invoke: Invoke, inputFailed: (err
 
     const takeMore = () => {
       while (!stopped && !inputDone && !pulling && m.slots < m.concurrency) {
-        let r = pulled ?? input.pull();
+        let r: Pulled<unknown> | Promise<Pulled<unknown>>;
+        try {
+          r = pulled ?? input.pull();
+        } catch (error) {
+          inputDone = true;
+          inputFailed(error);
+          return;
+        }
         pulled = undefined;
         if (isThenable(r)) {
           pulling = true;
