@@ -36,7 +36,8 @@ test('run.cancel(): resolves when everything stopped; a shared executor stays op
     const p = pipeline(endless(gate.url))
       .map((x: { gate: string; name: string }) => x)
       .map(t.waitOrFail, { on: shared, concurrency: 1, name: 'shared' })
-      .map(t.held, { on: 'threads', name: 'created' });
+      .map((s: string) => ({ n: s.length, bad: -1 }))
+      .map(t.failsOn, { on: 'threads', name: 'created' });
     const done = rejection(p.toArray());
     await gate.arrived('w0');
     await p.cancel();

@@ -21,9 +21,8 @@ test('map keeps input order across a threads stage; stages chain with closures o
 test('ordered: false passes a result on as soon as it finishes', async () => {
   const gate = await Gate.start();
   try {
-    const it = pipeline([{ gate: gate.url, name: 'slow' }, { gate: gate.url, name: 'quick' }])
-      .map(t.held, { on: 'loop', ordered: false, concurrency: 2 })
-      [Symbol.asyncIterator]();
+    const p = pipeline([{ gate: gate.url, name: 'slow' }, { gate: gate.url, name: 'quick' }]).map(t.held, { on: 'loop', ordered: false, concurrency: 2 });
+    const it = p[Symbol.asyncIterator]();
     gate.open('quick');
     assert.deepEqual(await it.next(), { done: false, value: 'quick' });
     gate.open('slow');
