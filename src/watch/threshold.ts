@@ -9,7 +9,7 @@ export const MIN_THRESHOLD_MS = 10;
 export function parseThreshold(value: unknown, option = 'threshold'): number {
   if (value === undefined) return DEFAULT_THRESHOLD_MS;
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? parseDurationText(value) : undefined;
-  if (ms === undefined || Number.isNaN(ms)) throw new InvalidOptionError(option, durationError(option, value));
+  if (ms === undefined) throw new InvalidOptionError(option, durationError(option, value));
   if (!Number.isFinite(ms) || ms < MIN_THRESHOLD_MS) {
     throw new OptionRangeError(option, `${option}: must be at least ${MIN_THRESHOLD_MS} ms, got ${String(value)}`);
   }
