@@ -36,6 +36,7 @@ import {
 } from '../errors.js';
 import type { ExitInfo, Transport } from './channel.js';
 import type { ChunkOutcome, FromWorker, ToWorker } from './protocol.js';
+import type { CrashReport } from './attribution.js';
 import { Job, Slot, type SubmitExtras } from './records.js';
 import { batchable, batchSize } from './batch.js';
 import { TaskSampler } from './sampling.js';
@@ -46,6 +47,11 @@ export type { SubmitExtras } from './records.js';
 export interface PoolStats extends ExecutorStats {
   /** Messages that carried several tasks at once (a deep queue is sent in batches). */
   readonly batches: number;
+  /**
+   * Workers that died of an error thrown by a task after it had settled (a timer it left
+   * behind). No task fails for it: the task the worker was running is innocent and runs again.
+   */
+  readonly lateCrashes: number;
 }
 
 export interface PoolConfig {
@@ -81,6 +87,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private readonly sampler = new TaskSampler();
   /** Usual run time of each task (ms, smoothed), which bounds its batches. */
   private readonly taskMs = new Map<string, number>();
+
+  private lateCrashes = 0;
 
   /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
   onSpareCapacity: (() => void) | undefined = undefined;
@@ -165,6 +173,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       kind: this.kind,
       ...counterStats(this.counters, this.config.max),
       batches: this.counters.batches,
+      lateCrashes: this.lateCrashes,
       queued: this.queue.length,
       running: this.running,
       workers: this.slots.size,
@@ -267,7 +276,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     let message: ToWorker;
     if (jobs.length > 1) this.counters.batches++;
     if (jobs.length > 1) message = { t: 'batch', ids: jobs.map((j) => j.id), m: ref.module, n: ref.name, i: jobs.map((j) => j.input) };
-    else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: first.input as unknown[] };
+    else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: chunkInputs(first) };
     else message = { t: 'run', id: first.id, m: ref.module, n: ref.name, i: first.input };
     if (message.t === 'run' && (first.onProfile || this.sampler.shouldSample())) message.p = true;
     try {
@@ -403,6 +412,15 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       }
       return;
     }
+    if (msg.t === 'crash') {
+      slot.crash = msg; // acted on when the worker's exit is seen (onExit)
+      return;
+    }
+    if (msg.t === 'ended') {
+      const job = slot.jobs.find((j) => j.id === msg.id);
+      if (job) job.ended = true;
+      return;
+    }
     const jobs = slot.jobs;
     const first = jobs[0];
     if (!first || first.id !== msg.id) return;
@@ -439,16 +457,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       first.onProfile?.(msg.p, ms, cold);
     }
     if (msg.t === 'ok') this.finish(first, { ok: true, value: msg.v }, where);
-    else if (msg.t === 'chunk') {
-      if (!first.settled) {
-        this.counters.completed++;
-        this.settle(
-          first,
-          true,
-          msg.r.map((o): Settled<unknown> => (o.ok ? o : { ok: false, error: deserializeError(o.error, where) })),
-        );
-      }
-    } else if (msg.k === 'load') {
+    else if (msg.t === 'chunk') this.chunkProgress(first, msg.r.map((o) => settledOf(o, where)));
+    else if (msg.k === 'load') {
       // The module failed to load: every task sent with it (a batch shares one module) fails alike.
       const broken = new ExecutorBrokenError(
         `${this.config.owner}: the task module ${first.ref.module} failed to load in ${where}: ${msg.e.message}`,
@@ -496,28 +506,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         if (this.broken) this.failQueued();
         else this.breakDown(describeExit(info), info.error);
       }
-    } else if (jobs.length > 1) {
-      // Which task of the batch crashed is not known: its unanswered tasks run again, alone,
-      // so the one that crashes fails by itself (the others may run a second time).
-      this.requeue(open, true);
-    } else if (open.length === 1) {
-      const job = open[0] as Job;
-      this.counters.crashed++;
-      this.counters.failed++;
-      this.settle(
-        job,
-        false,
-        new WorkerCrashedError({
-          worker: slot.channel.label,
-          reason: crashReason(info),
-          exitCode: info.code,
-          signal: info.signal,
-          stderr: info.stderr,
-          task: taskLabel(job.ref),
-          cause: info.error,
-        }),
-      );
+    } else if (slot.crash && !slot.stopping) {
+      this.attributedCrash(slot, jobs, slot.crash, info);
+    } else {
+      this.unattributedCrash(slot, open, info);
     }
+    if (slot.crash?.who === 'settled') this.lateCrash(slot, slot.crash, info);
     slot.markExited();
     this.onSpareCapacity?.();
     if (!this.closing || this.queue.length > 0) {
@@ -525,6 +519,99 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       while (!this.closing && !this.broken && this.slots.size < this.config.min) this.release(this.spawn());
     }
     if (this.running === 0) this.notifyDrained();
+  }
+
+  /**
+   * The worker said whose code killed it (attribution.ts). What its unit had finished is
+   * kept; the culprit, when it is the task running now, fails alone; the rest run again.
+   */
+  private attributedCrash(slot: Slot, jobs: Job[], report: CrashReport, info: ExitInfo): void {
+    const where = slot.channel.label;
+    const done = report.r.map((o) => settledOf(o, where));
+    const chunk = jobs.length === 1 && (jobs[0] as Job).chunk ? (jobs[0] as Job) : undefined;
+    if (chunk) return this.chunkCrash(slot, info, chunk, done, report.who);
+    const k = Math.min(done.length, jobs.length);
+    for (let j = 0; j < k; j++) this.finish(jobs[j] as Job, report.r[j] as ChunkOutcome, where);
+    const culprit = report.who === 'current' ? jobs[k] : undefined;
+    const rest = jobs.slice(k).filter((j) => j !== culprit && !j.settled);
+    if (culprit && !culprit.settled) this.crashFail(slot, info, culprit);
+    if (report.who === 'unknown') this.unattributedCrash(slot, rest, info);
+    else this.requeue(rest, false);
+  }
+
+  /** Nobody named: one task running takes the blame; several (a batch) run again alone, so the culprit fails by itself. */
+  private unattributedCrash(slot: Slot, open: Job[], info: ExitInfo): void {
+    if (open.length > 1) {
+      // Which task of the batch crashed is not known: its unanswered tasks run again, alone,
+      // so the one that crashes fails by itself (the others may run a second time).
+      this.requeue(open, true);
+      return;
+    }
+    const job = open[0];
+    if (!job) return;
+    if (job.chunk) this.chunkCrash(slot, info, job, [], 'unknown');
+    else this.crashFail(slot, info, job);
+  }
+
+  /**
+   * A chunk's worker died after finishing `done` of the inputs it was sent. The input
+   * running then fails alone when it is known to be the culprit; when it is not known
+   * and several were left, the rest goes one input at a time until the crash recurs.
+   */
+  private chunkCrash(slot: Slot, info: ExitInfo, chunk: Job, done: Settled<unknown>[], who: CrashReport['who']): void {
+    if (chunk.settled) return;
+    const left = chunkInputs(chunk).length - done.length;
+    if (who === 'unknown' && left > 1) chunk.step = true;
+    else if (who !== 'settled' && left > 0) {
+      this.counters.crashed++;
+      done.push({ ok: false, error: this.crashError(slot, info, chunk) });
+    }
+    this.chunkProgress(chunk, done);
+  }
+
+  private crashFail(slot: Slot, info: ExitInfo, job: Job): void {
+    this.counters.crashed++;
+    this.counters.failed++;
+    this.settle(job, false, this.crashError(slot, info, job));
+  }
+
+  private crashError(slot: Slot, info: ExitInfo, job: Job): WorkerCrashedError {
+    return new WorkerCrashedError({
+      worker: slot.channel.label,
+      reason: crashReason(info),
+      exitCode: info.code,
+      signal: info.signal,
+      stderr: info.stderr,
+      task: taskLabel(job.ref),
+      cause: info.error,
+    });
+  }
+
+  /** A settled task's leftover code killed the worker: nothing failed, but the user should hear of it. */
+  private lateCrash(slot: Slot, report: CrashReport, info: ExitInfo): void {
+    this.lateCrashes++;
+    const task = report.n ? report.n.slice(report.n.lastIndexOf('/') + 1) : 'a task';
+    const cause = info.error instanceof Error ? `: ${info.error.message}` : ` (${describeExit(info)})`;
+    process.emitWarning(
+      `${this.config.owner}: ${slot.channel.label} died of an error thrown by ${task} after that task had settled${cause}. No task failed: the one it was running was started again on a fresh worker.`,
+      { code: 'BOUNDWISE_LATE_CRASH' },
+    );
+  }
+
+  /**
+   * A chunk moved on by `outcomes` (of the inputs from its offset). Done: it settles with
+   * every input's outcome. Not done (a crash cut it short): the rest goes back to the front.
+   */
+  private chunkProgress(job: Job, outcomes: Settled<unknown>[]): void {
+    if (job.settled) return;
+    const parts = job.parts ? job.parts.concat(outcomes) : outcomes;
+    if (parts.length >= (job.input as unknown[]).length) {
+      this.counters.completed++;
+      this.settle(job, true, parts);
+      return;
+    }
+    job.parts = parts;
+    this.requeue([job], false);
   }
 
   private requeue(jobs: Job[], solo: boolean): void {
@@ -557,7 +644,9 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       // The worker is already gone; its exit handler cleans up.
     }
     if (this.config.cancelGrace === 0) this.stop(slot);
-    else slot.graceTimer ??= setTimeout(() => slot.jobs.includes(job) && this.stop(slot), this.config.cancelGrace);
+    // Stopped only if a cancelled task is still going: in a batch, an aborted task the worker
+    // skipped or saw end says so at once ('ended'); the batch's others are not its concern.
+    else slot.graceTimer ??= setTimeout(() => slot.jobs.some((j) => j.settled && !j.ended) && this.stop(slot), this.config.cancelGrace);
   }
 
   private cancelAll(reason: unknown): void {
@@ -630,6 +719,18 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 function onTimeout(pool: Pool, job: Job): void {
   job.timer = undefined;
   pool.abort(job, timeoutError(`${taskLabel(job.ref)} timed out after ${job.timeout} ms of running`));
+}
+
+/** The inputs of a chunk still to run: from its offset, one at a time once it must find a crashing input. */
+function chunkInputs(job: Job): unknown[] {
+  const inputs = job.input as unknown[];
+  const offset = job.parts?.length ?? 0;
+  if (job.step) return inputs.slice(offset, offset + 1);
+  return offset === 0 ? inputs : inputs.slice(offset);
+}
+
+function settledOf(o: ChunkOutcome, where: string): Settled<unknown> {
+  return o.ok ? o : { ok: false, error: deserializeError(o.error, where) };
 }
 
 function crashReason(info: ExitInfo): CrashReason {

@@ -4,6 +4,8 @@ import type { Queued } from '../queue.js';
 import type { TaskRef } from '../task.js';
 import type { WorkerChannel } from './channel.js';
 import type { TaskProfile } from './protocol.js';
+import type { Settled } from '../map.js';
+import type { CrashReport } from './attribution.js';
 
 /** Internal extras to `run`: `auto()` asks workers for a profile of each task. */
 export interface SubmitExtras {
@@ -21,6 +23,12 @@ export class Job implements Queued {
   settled = false;
   /** Never batched again: it was in a batch whose worker died (see Pool.onExit). */
   solo = false;
+  /** Cancelled inside a batch, and the worker said that it has ended or was skipped. */
+  ended = false;
+  /** A chunk cut short by a crash: the outcomes of its first inputs; the rest runs again. */
+  parts: Settled<unknown>[] | undefined = undefined;
+  /** A chunk whose crashing input is unknown: sent one input at a time from now on. */
+  step = false;
   slot: Slot | undefined = undefined;
   startedAt = 0;
   timer: NodeJS.Timeout | undefined = undefined;
@@ -51,6 +59,8 @@ export class Slot {
   /** When it last became idle (performance.now()), for the idle reaper. */
   idleSince = 0;
   graceTimer: NodeJS.Timeout | undefined = undefined;
+  /** Its last words, if it said whose code killed it (attribution.ts). */
+  crash: CrashReport | undefined = undefined;
   channel!: WorkerChannel;
   readonly exited: Promise<void>;
   markExited!: () => void;
