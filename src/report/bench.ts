@@ -4,15 +4,10 @@
  * per model — each chart with its plain table — under the verdict.
  */
 import type { BenchResult, ModelResult } from '../bench/types.js';
-import { renderPage, type Section } from './page.js';
+import { num, renderPage, type Section } from './page.js';
 import { resampleDelays } from './timeline.js';
 
 type Ran = ModelResult & { summary: NonNullable<ModelResult['summary']> };
-
-/** Table figures: one decimal, as the tests read them back. */
-export function num(n: number, digits = 1): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : '—';
-}
 
 export function benchSections(r: BenchResult): Section[] {
   const ran = r.models.filter((m): m is Ran => m.summary !== undefined);

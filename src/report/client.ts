@@ -26,7 +26,7 @@ export const CLIENT_JS = String.raw`
   function fmt(v, unit) {
     if (v === null || v === undefined || isNaN(v)) return '—';
     var a = Math.abs(v);
-    var s = a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+    var s = Number.isInteger(v) ? String(v) : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
     return unit ? s + ' ' + unit : s;
   }
 

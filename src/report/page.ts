@@ -59,6 +59,11 @@ export interface Page {
   footer?: string[];
 }
 
+/** Table figures: fixed decimals (one by default), as the tests read them back. */
+export function num(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '—';
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

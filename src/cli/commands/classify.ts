@@ -4,11 +4,13 @@
  * The measuring lives in src/classify/; this file parses options and sets exit codes.
  */
 import type { CAC } from 'cac';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ClassifyExit } from '../../classify/errors.js';
 import { parseLanguage } from '../../classify/language.js';
 import { ProcReader } from '../../classify/procfs.js';
-import { renderHuman, renderJson } from '../../classify/report.js';
+import { renderHuman, renderJson, type ClassifyReport } from '../../classify/report.js';
+import { classifyHtml } from '../../report/classify.js';
 import { classifyPid, classifySpawn, ensureLinux, type WatchOptions } from '../../classify/run.js';
 import type { Language } from '../../classify/types.js';
 import { document } from '../help.js';
@@ -23,6 +25,13 @@ interface RawOptions {
   json?: unknown;
   report?: unknown;
   lang?: unknown;
+  html?: unknown;
+}
+
+/** The HTML report beside the text or JSON one; the note goes to stderr, beside the human report. */
+function writeHtml(file: string, report: ClassifyReport): void {
+  writeFileSync(file, classifyHtml(report));
+  process.stderr.write(`HTML report written to ${file}\n`);
 }
 
 async function run(positional: string[], raw: RawOptions): Promise<number> {
@@ -37,6 +46,8 @@ async function run(positional: string[], raw: RawOptions): Promise<number> {
   const durationMs = durationFlag('--duration', raw.duration, 10_000);
   const json = jsonSink(raw.json);
   const report = reportSink(raw.report);
+  if (raw.html !== undefined && (typeof raw.html !== 'string' || raw.html === '')) throw new UsageError('--html needs a file name, e.g. --html report.html');
+  const html = raw.html as string | undefined;
   let language: Language | undefined;
   if (raw.lang !== undefined) {
     language = parseLanguage(String(raw.lang));
@@ -57,12 +68,14 @@ async function run(positional: string[], raw: RawOptions): Promise<number> {
     if (!/^\d+$/.test(pidText) || Number(pidText) <= 0) throw new UsageError(`bad --pid "${pidText}": give a process id, e.g. --pid 1234`);
     ensureLinux(reader);
     const { report: result } = await classifyPid(Number(pidText), durationMs, options);
+    if (html) writeHtml(html, result);
     if (json) json.write(renderJson(result));
     if (!json || json.file !== undefined || raw.report !== undefined) report.write(renderHuman(result));
     return 0;
   }
   ensureLinux(reader);
   const { report: result, exitCode } = await classifySpawn(argv, options);
+  if (html) writeHtml(html, result);
   if (json) json.write(renderJson(result));
   if (!json || json.file !== undefined || raw.report !== undefined) report.write(`${report.file ? '' : '\n'}${renderHuman(result)}`);
   return exitCode;
@@ -77,6 +90,7 @@ export function register(cli: CAC): void {
     .option('--interval <duration>', 'Sampling period, at least 10ms (default: 100ms)')
     .option('--json [file]', 'The report as JSON: on stdout, or written to <file>')
     .option('--report <file>', 'Write the human report to <file> instead of stderr')
+    .option('--html <file>', 'Also write a self-contained HTML report: the timeline chart under the verdict')
     .option('--lang <lang>', 'Language of the recommendation: python, node or other (default: detected)')
     .example('boundwise classify -- python3 app.py')
     .example('boundwise classify --json -- node server.js > report.json')
@@ -98,7 +112,7 @@ export function register(cli: CAC): void {
     output:
       "The program's stdin, stdout and stderr pass through. The human report goes to stderr\n" +
       "(or to --report FILE). --json prints JSON on stdout, and the program's own stdout then goes to\n" +
-      'stderr; --json FILE writes it to FILE and leaves stdout alone.\n' +
+      'stderr; --json FILE writes it to FILE and leaves stdout alone. --html FILE writes an HTML report too.\n' +
       'Durations: 100 (milliseconds), 250ms, 1.5s, 2m.',
     exitCodes: [
       ['N', "the program's own exit code (0 when it succeeded; with --pid, 0)"],
