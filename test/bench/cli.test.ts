@@ -1,26 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from '../../src/bench/types.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/bench/', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Runs the CLI from source in a child process (as `boundwise` runs), capturing its output. */
-function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'bench', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d));
-  child.stderr.on('data', (d: Buffer) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await runCli(['bench', ...args]);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 test('boundwise bench prints one table and the verdict; --json FILE and --html FILE are written too', async () => {

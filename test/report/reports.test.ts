@@ -7,7 +7,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { bench, tasks } from '../../src/index.js';
 import type { BenchResult } from '../../src/bench/types.js';
 import { benchHtml } from '../../src/report/bench.js';
 import { num } from '../../src/report/page.js';
+import { runCli as cli } from '../helpers/run-cli.js';
 import { launch, open, screenshot, skipReason, SCREENSHOTS } from './browser.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,29 +23,18 @@ const out = resolve(root, '.bench-results/reports');
 const skip = skipReason();
 if (skip) console.log(`# SKIP: ${skip}`);
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((done, fail) => {
-    child.once('error', fail);
-    child.once('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
 /** What a chart shows: whether it drew, how many coloured pixels its canvas has, its legend's labels. */
 async function chart(page: Page, id: string): Promise<{ rendered: boolean; inked: number; legend: string[] }> {
   return page.evaluate((chartId) => {
-    const el = document.getElementById(chartId)!;
+    // Runs in the page: the DOM's types are not in this project's (Node) lib.
+    const el = (globalThis as any).document.getElementById(chartId);
     const canvas = el.querySelector('canvas');
     let inked = 0;
     if (canvas) {
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++;
     }
-    const legend = [...el.querySelectorAll('.u-legend .u-label')].map((n) => n.textContent!.replace(/:$/, '').trim());
+    const legend = [...el.querySelectorAll('.u-legend .u-label')].map((n: any) => String(n.textContent).replace(/:$/, '').trim());
     return { rendered: el.getAttribute('data-rendered') === 'true', inked, legend };
   }, id);
 }
@@ -53,14 +42,15 @@ async function chart(page: Page, id: string): Promise<{ rendered: boolean; inked
 /** A table's body as text cells, rows by their first cell. */
 async function table(page: Page, id: string): Promise<Map<string, string[]>> {
   const rows = await page.evaluate(
-    (tableId) => [...document.querySelectorAll(`table[data-table="${tableId}"] tbody tr`)].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())),
+    (tableId) =>
+      [...(globalThis as any).document.querySelectorAll(`table[data-table="${tableId}"] tbody tr`)].map((tr: any) => [...tr.querySelectorAll('td')].map((td: any) => String(td.textContent).trim())) as string[][],
     id,
   );
   return new Map(rows.map((r) => [r[0]!, r.slice(1)]));
 }
 
 async function checkPage(page: Page, errors: string[], refused: string[], charts: Array<{ id: string; legend: string[] }>): Promise<void> {
-  assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-charts')), String(charts.length), 'every chart was drawn');
+  assert.equal(await page.evaluate(() => (globalThis as any).document.documentElement.getAttribute('data-charts') as string), String(charts.length), 'every chart was drawn');
   for (const c of charts) {
     const seen = await chart(page, c.id);
     assert.ok(seen.rendered, `${c.id} rendered`);
