@@ -16,6 +16,8 @@ import { alreadyRerun, findTsx, importable, rerunWithTsx } from '../../bench/typ
 import { EXECUTOR_MODELS, type BenchModel } from '../../bench/types.js';
 import { progress } from '../../demo/progress.js';
 import { benchHtml } from '../../report/bench.js';
+import { document } from '../help.js';
+import { UsageError } from '../usage.js';
 
 interface BenchCliOptions {
   input?: string;
@@ -104,7 +106,7 @@ async function run(spec: string | undefined, o: BenchCliOptions): Promise<number
 }
 
 export function register(cli: CAC): void {
-  cli
+  const command = cli
     .command('bench <task>', 'Run one task on every model (and inline) and say which to use, with the numbers')
     .option('--input <file>', 'Inputs: a JSON array (or JSON lines) of task inputs')
     .option('--inputs <module>', 'Inputs: a module whose default export returns (or is) an iterable of inputs')
@@ -121,9 +123,23 @@ export function register(cli: CAC): void {
       try {
         process.exitCode = await run(spec, o);
       } catch (error) {
-        const usage = error instanceof BenchUsageError || (error as { code?: string }).code === 'ERR_BOUNDWISE_TASK_NOT_FOUND' || (error as { code?: string }).code === 'ERR_BOUNDWISE_INVALID_OPTION';
-        process.stderr.write(`boundwise bench: ${(error as Error).message}\n`);
-        process.exitCode = usage ? 2 : 1;
+        // Bad flags, a task that is not there, bad bench() options: usage errors (exit 2, one line).
+        const code = (error as { code?: string }).code;
+        if (error instanceof BenchUsageError || code === 'ERR_BOUNDWISE_TASK_NOT_FOUND' || code === 'ERR_BOUNDWISE_INVALID_OPTION' || code === 'ERR_BOUNDWISE_OPTION_RANGE') {
+          throw new UsageError((error as Error).message);
+        }
+        throw error;
       }
     });
+  document(command, {
+    output:
+      'The table and the verdict go to stdout, a progress bar to stderr (on a terminal only). --json prints\n' +
+      'the result as JSON on stdout instead; --json FILE writes it to FILE and still prints the table.\n' +
+      '--html FILE writes a self-contained HTML report with charts.',
+    exitCodes: [
+      [0, 'every model ran'],
+      [1, 'a model failed (its error is shown; the others still report), or bench itself failed'],
+      [2, 'usage error: an unknown option, a bad count or model, a task file or export that is not there'],
+    ],
+  });
 }
