@@ -6,7 +6,7 @@
  * Kept apart on purpose:
  * - misuse        → InvalidOptionError (TypeError) / OptionRangeError (RangeError)
  * - breakage      → WorkerCrashedError, ExecutorBrokenError
- * - capacity      → QueueFullError
+ * - capacity      → QueueFullError, QueueClearedError (the caller's own clear())
  * - lifecycle     → ExecutorClosedError
  * - bad task I/O  → TaskInputError, TaskOutputError, TaskNotFoundError
  * - pipelines     → PipelineError (which stage, which item; the task's error as cause)
@@ -18,6 +18,7 @@ export type BoundwiseErrorCode =
   | 'ERR_BOUNDWISE_OPTION_RANGE'
   | 'ERR_BOUNDWISE_CLOSED'
   | 'ERR_BOUNDWISE_QUEUE_FULL'
+  | 'ERR_BOUNDWISE_QUEUE_CLEARED'
   | 'ERR_BOUNDWISE_WORKER_CRASHED'
   | 'ERR_BOUNDWISE_EXECUTOR_BROKEN'
   | 'ERR_BOUNDWISE_TASK_INPUT'
@@ -83,6 +84,16 @@ export class QueueFullError extends BoundwiseError {
       `${kind}(): the queue is full (maxQueue: ${maxQueue}); wait for tasks to finish or raise maxQueue`,
     );
     this.maxQueue = maxQueue;
+  }
+}
+
+/**
+ * The task was still waiting when `clear()` dropped the queue (p-limit's
+ * `clearQueue()` with `rejectOnClear`). It never started.
+ */
+export class QueueClearedError extends BoundwiseError {
+  constructor(kind: string) {
+    super('ERR_BOUNDWISE_QUEUE_CLEARED', `${kind}(): the task was still queued when clear() was called; it did not run`);
   }
 }
 

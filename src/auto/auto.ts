@@ -19,12 +19,12 @@
  * behaviour changes is re-routed.
  */
 import { availableParallelism } from 'node:os';
-import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
+import { BaseExecutor, checkCloseOptions, checkRunOptions, parseRunDefaults, RUN_DEFAULT_OPTIONS, type CloseOptions, type ExecutorStats, type RunDefaults, type RunOptions } from '../executor.js';
 import { loop, type LoopExecutor, type LoopOptions } from '../loop/index.js';
 import { threads, type ThreadPool, type ThreadsOptions } from '../threads/index.js';
 import { processes, type ProcessPool, type ProcessesOptions } from '../processes/index.js';
 import { importModule, isTaskRef, loadedModule, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef, type ContextTask, type NoInputNeeded } from '../task.js';
-import { abortError, ExecutorClosedError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../errors.js';
+import { abortError, ExecutorClosedError, InvalidOptionError, QueueClearedError, QueueFullError, WorkerCrashedError } from '../errors.js';
 import { boolOption, intOption, knownOptions, objectOption } from '../options.js';
 import { Counters, type Percentiles } from '../stats.js';
 import { effectiveSignal } from '../scope.js';
@@ -33,7 +33,7 @@ import type { Counters as CountersType } from '../stats.js';
 import { addCrash, addOverhead, addSample, NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
 import { choose, decide, DEFAULT_ENV, trustFirstRun, type Choice, type Decision, type PolicyEnv } from './policy.js';
 
-export interface AutoOptions {
+export interface AutoOptions extends RunDefaults {
   /** Always run these tasks on this model: `{ [t.resize]: 'processes' }` (keys are `String(taskRef)`). */
   pin?: Record<string, Model>;
   /** Runs measured before routing a new task. Default 2. */
@@ -71,7 +71,7 @@ export interface AutoStats extends ExecutorStats {
   readonly runsByModel: Readonly<Record<Model, number>>;
 }
 
-const KNOWN = ['pin', 'probeRuns', 'headStart', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue'] as const;
+const KNOWN = ['pin', 'probeRuns', 'headStart', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue', ...RUN_DEFAULT_OPTIONS] as const;
 const MODELS: readonly Model[] = ['loop', 'threads', 'processes'];
 /** One dispatch-cost sample counts at most this much (a busy moment is not the typical cost). */
 const MAX_OVERHEAD_SAMPLE_MS = 2;
@@ -154,6 +154,45 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       // than the waits they would overlap. 4 per core by default; raise it for sustained load.
       maxBlockingThreads: options.maxBlockingThreads ?? Math.max(4, 4 * availableParallelism()),
     };
+    this.useDefaults(parseRunDefaults('auto()', options));
+    if (this.paused) for (const e of this.subs()) e.pause();
+  }
+
+  // ---- queue control: delegated to the executors it drives (control.ts) ------
+  // Calls still waiting for their task's probes count as queued; clear() and
+  // setPriority() reach what the executors hold (a call at a probe gate is not dropped).
+
+  protected queuedCount(): number {
+    return this.subs().reduce((n, e) => n + e.size, this.waitingAtGates);
+  }
+  protected runningCount(): number {
+    return this.subs().reduce((n, e) => n + e.pending, 0);
+  }
+  protected capacity(): number {
+    return this.subs().reduce((n, e) => n + e.concurrencyLimit(), 0);
+  }
+  /** Calls wait for their task's probes, or an executor it drives is saturated. */
+  override get isSaturated(): boolean {
+    return this.waitingAtGates > 0 || this.subs().some((e) => e.isSaturated);
+  }
+  protected clearQueued(reason: QueueClearedError): number {
+    let n = 0;
+    for (const state of this.states.values()) n += state.gate.rejectAll(reason);
+    this.gateCancelled += n;
+    this.waitingAtGates -= n;
+    if (n > 0 && this.waitingAtGates === 0) for (const idle of this.gatesIdle.splice(0)) idle();
+    return this.subs().reduce((k, e) => k + e.clear(), n);
+  }
+  override pause(): void {
+    super.pause();
+    for (const e of this.subs()) e.pause();
+  }
+  protected wake(): void {
+    for (const e of this.subs()) e.resume();
+  }
+  protected moveQueued(id: string, priority: number): boolean {
+    for (const state of this.states.values()) if (state.gate.move(id, priority)) return true;
+    return this.subs().some((e) => e.setPriority(id, priority));
   }
 
   /** A task on the loop (or probed there) gets the loop's window; one on workers enough to keep them busy. */
@@ -182,6 +221,9 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       }
     }
     if (this.closed) return Promise.reject(new ExecutorClosedError('auto'));
+    if (this.defaultTimeout !== Infinity || this.defaultPriority !== 0) {
+      options = { timeout: this.defaultTimeout, priority: this.defaultPriority, ...options };
+    }
     const maxQueue = this.options.maxQueue ?? Infinity;
     if (maxQueue !== Infinity && this.waitingAtGates + this.subs().reduce((n, e) => n + e.queueLength(), 0) >= maxQueue) {
       return Promise.reject(new QueueFullError('auto', maxQueue));
@@ -233,6 +275,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       for (const state of this.states.values()) this.gateCancelled += state.gate.rejectAll(reason);
       if (this.closed) for (const e of this.subs()) void e.close(options);
     }
+    this.resume(); // close() drains
     this.closed ??= this.shutdown(options);
     return this.closed;
   }
@@ -336,10 +379,15 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     let d = this.choice(s);
     for (let again = false; d.behaviour === 'unknown' && d.model === 'threads' && !this.canProbe(s); again = true) {
       this.waitingAtGates++;
+      let counted = true;
       try {
-        await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.gateCancelled++, again);
+        await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), () => this.gateCancelled++, again, options?.id);
+      } catch (error) {
+        counted = !(error instanceof QueueClearedError); // clear() uncounted it at once (size is 0 when it returns)
+        throw error;
       } finally {
-        this.waitingAtGates--;
+        if (counted) this.waitingAtGates--;
+        if (this.hot) this.note('dequeued');
         if (this.waitingAtGates === 0) for (const idle of this.gatesIdle.splice(0)) idle();
       }
       d = this.choice(s);
@@ -521,6 +569,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     const counters = (executor as unknown as { counters: CountersType }).counters;
     counters.runTime.mirrors.push(this.counters.runTime);
     counters.waitTime.mirrors.push(this.counters.waitTime);
+    this.adopt(executor);
     return executor;
   }
 }
@@ -545,5 +594,6 @@ export function auto(options: AutoOptions = {}): AutoExecutor {
   objectOption(owner, 'loop', options.loop);
   objectOption(owner, 'threads', options.threads);
   objectOption(owner, 'processes', options.processes);
+  parseRunDefaults(owner, options);
   return new AutoExecutor({ ...options, pin });
 }

@@ -7,6 +7,8 @@
 
 interface Waiter {
   priority: number;
+  /** run(…, { id }), for setPriority(). */
+  id: string | undefined;
   resolve: () => void;
   reject: (reason: unknown) => void;
   cleanup: (() => void) | undefined;
@@ -20,10 +22,10 @@ export class Gate {
   }
 
   /** `again`: a call that was let go but found no free thread keeps its place at the front of its priority. */
-  wait(priority: number, signal: AbortSignal | undefined, onAbort: () => void, again = false): Promise<void> {
+  wait(priority: number, signal: AbortSignal | undefined, onAbort: () => void, again = false, id?: string): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { priority, resolve, reject, cleanup: undefined };
+      const waiter: Waiter = { priority, id, resolve, reject, cleanup: undefined };
       if (signal) {
         const abort = () => {
           const k = this.waiters.indexOf(waiter);
@@ -34,14 +36,28 @@ export class Gate {
         signal.addEventListener('abort', abort, { once: true });
         waiter.cleanup = () => signal.removeEventListener('abort', abort);
       }
-      const last = this.waiters[this.waiters.length - 1];
-      // The common case (same priority, first wait) appends in O(1).
-      if (!again && (!last || last.priority >= priority)) this.waiters.push(waiter);
-      else {
-        const at = this.waiters.findIndex((w) => (again ? w.priority <= priority : w.priority < priority));
-        this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
-      }
+      this.insert(waiter, again);
     });
+  }
+
+  private insert(waiter: Waiter, again: boolean): void {
+    const last = this.waiters[this.waiters.length - 1];
+    // The common case (same priority, first wait) appends in O(1).
+    if (!again && (!last || last.priority >= waiter.priority)) this.waiters.push(waiter);
+    else {
+      const at = this.waiters.findIndex((w) => (again ? w.priority <= waiter.priority : w.priority < waiter.priority));
+      this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+    }
+  }
+
+  /** setPriority(): move the waiting call with this id (to the back of its new priority). */
+  move(id: string, priority: number): boolean {
+    const k = this.waiters.findIndex((w) => w.id === id);
+    if (k < 0) return false;
+    const [waiter] = this.waiters.splice(k, 1) as [Waiter];
+    waiter.priority = priority;
+    this.insert(waiter, false);
+    return true;
   }
 
   /** Let the first `n` go on; returns how many did. */

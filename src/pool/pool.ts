@@ -23,6 +23,8 @@ import { effectiveSignal } from '../scope.js';
 import { isTaskRef, taskLabel, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded } from '../task.js';
 import { deserializeError, serializeError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
+import type { WorkerExitReason, WorkerInfo } from '../control.js';
+import { intOption } from '../options.js';
 import {
   abortError,
   ExecutorBrokenError,
@@ -33,6 +35,7 @@ import {
   timeoutError,
   WorkerCrashedError,
   type CrashReason,
+  type QueueClearedError,
 } from '../errors.js';
 import type { ExitInfo, Transport } from './channel.js';
 import type { ChunkOutcome, FromWorker, ToWorker } from './protocol.js';
@@ -68,7 +71,15 @@ export interface PoolConfig {
   maxMemoryMb: number;
   /** Consecutive start failures before the pool is declared broken. */
   startAttempts: number;
+  /** Executor-wide timeout, priority and autoStart (see RunDefaults). */
+  defaults: { timeout: number; priority: number; autoStart: boolean };
   transport: Transport;
+}
+
+/** New bounds for a pool's workers; either may be left out. */
+export interface ResizeOptions {
+  min?: number;
+  max?: number;
 }
 
 export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor<S> {
@@ -95,6 +106,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   constructor(protected readonly config: PoolConfig) {
     super();
+    this.useDefaults(config.defaults);
     for (let i = 0; i < config.min; i++) this.release(this.spawn());
   }
 
@@ -144,8 +156,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         task,
         input,
         chunk,
-        options?.priority ?? 0,
-        options?.timeout ?? Infinity,
+        options?.priority ?? this.defaultPriority,
+        options?.timeout ?? this.defaultTimeout,
         signal,
         options?.transfer,
         resolve,
@@ -153,6 +165,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         extras?.onProfile,
       );
       this.counters.submitted++;
+      if (options?.id !== undefined) job.name = options.id;
       if (signal) {
         job.onAbort = () => this.abort(job, signal.reason);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -164,7 +177,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         this.queue.removed();
         this.counters.submitted--;
         this.settle(job, false, new QueueFullError(owner.replace('()', ''), this.config.maxQueue));
-      }
+      } else if (this.hot) this.note('add'); // after it is in the line (or running), as p-queue does
     });
   }
 
@@ -211,10 +224,68 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     for (const slot of this.slots) slot.channel.poll?.();
   }
 
-  /** Raise (or lower) the most workers at once; used by auto() to size a blocking-wait pool from measurements. */
-  resize(max: number): void {
-    this.config.max = Math.max(1, Math.max(this.config.min, Math.floor(max)));
+  /**
+   * Change the bounds at run time; it takes effect at once: a higher `max` starts
+   * workers for what waits now; a lower one stops idle workers above it now and
+   * busy ones as soon as their task ends (no task fails); a higher `min` starts
+   * workers now. A number is `{ max }` (auto() sizes its blocking-wait pool so).
+   */
+  resize(bounds: ResizeOptions | number): void {
+    const owner = `${this.config.owner}.resize()`;
+    const b = typeof bounds === 'number' ? { max: Math.max(1, Math.max(this.config.min, Math.floor(bounds))) } : bounds;
+    const max = intOption(owner, 'max', b.max, this.config.max, { min: 1, max: 1024 });
+    const min = intOption(owner, 'min', b.min, Math.min(this.config.min, max), { min: 0, max: 1024 });
+    if (min > max) throw new InvalidOptionError('min', `${owner}: "min" (${min}) must not exceed "max" (${max})`);
+    this.config.max = max;
+    this.config.min = min;
+    let alive = this.liveWorkers();
+    for (const slot of [...this.idle]) if (alive > max && alive--) this.stop(slot, 'resize');
     this.pump();
+    while (!this.closing && !this.broken && this.slots.size < min) this.release(this.spawn());
+  }
+
+  /**
+   * Replace every worker once it is idle (after a configuration or code change):
+   * idle ones now, busy ones when their task ends. Queued work is not failed; it
+   * runs on the new workers.
+   */
+  recycleWorkers(): void {
+    for (const slot of this.slots) slot.recycle = true;
+    for (const slot of [...this.idle]) this.stop(slot, 'recycled');
+    this.pump();
+    while (!this.closing && !this.broken && this.slots.size < this.config.min) this.release(this.spawn());
+  }
+
+  // ---- queue control (control.ts asks) ---------------------------------------
+
+  protected queuedCount(): number {
+    return this.queue.length;
+  }
+  protected runningCount(): number {
+    return this.running;
+  }
+  protected capacity(): number {
+    return this.config.max;
+  }
+  protected override maxQueueSize(): number {
+    return this.config.maxQueue;
+  }
+  protected wake(): void {
+    this.pump();
+  }
+  protected moveQueued(id: string, priority: number): boolean {
+    const job = this.queue.move((j) => j.name === id, priority);
+    if (job) job.priority = priority;
+    return job !== undefined;
+  }
+  protected clearQueued(reason: QueueClearedError): number {
+    const dropped = this.queue.drain();
+    for (const job of dropped) {
+      this.counters.cancelled++;
+      this.settle(job, false, reason);
+    }
+    if (this.running === 0) this.notifyDrained();
+    return dropped.length;
   }
 
   close(options?: CloseOptions): Promise<void> {
@@ -224,6 +295,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       return Promise.reject(error);
     }
     if (options?.cancel) this.cancelAll(abortError(`${this.config.owner} was closed with cancel: true`));
+    this.resume(); // close() drains: a paused pool starts its queue again
     this.closing ??= this.shutdown(options?.timeout ?? Infinity);
     return this.closing;
   }
@@ -231,7 +303,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   // ---- scheduling ------------------------------------------------------------
 
   private pump(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.paused) {
       let slot = this.idle.pop();
       if (!slot) {
         if (this.slots.size >= this.config.max || this.broken) return;
@@ -272,6 +344,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }
     slot.jobs = jobs;
     this.running += jobs.length;
+    if (this.hot) this.note('active', undefined, jobs.length);
     const ref = first.ref;
     let message: ToWorker;
     if (jobs.length > 1) this.counters.batches++;
@@ -312,12 +385,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private release(slot: Slot): void {
     if (slot.stopping) return;
     const c = this.config;
-    if (slot.tasks >= c.maxTasksPerWorker || (c.maxMemoryMb !== Infinity && (slot.channel.memoryMb?.() ?? 0) > c.maxMemoryMb)) {
-      this.stop(slot);
+    const why = this.retireReason(slot);
+    if (why !== undefined) {
+      this.stop(slot, why);
       this.pump();
+      while (!this.closing && !this.broken && this.slots.size < c.min) this.release(this.spawn());
       return;
     }
-    const next = this.queue.shift();
+    const next = this.paused ? undefined : this.queue.shift();
     if (next) return this.dispatch(slot, next);
     this.idle.push(slot);
     slot.idleSince = performance.now();
@@ -328,6 +403,23 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (this.slots.size > c.min && c.idleTimeout !== Infinity && !this.closing && !this.reaper) this.armReaper(c.idleTimeout);
     if (this.running === 0) this.notifyDrained();
     this.onSpareCapacity?.();
+  }
+
+  /** Workers alive and not being stopped. */
+  private liveWorkers(): number {
+    let n = 0;
+    for (const slot of this.slots) if (!slot.stopping) n++;
+    return n;
+  }
+
+  /** Why a worker that just came free must stop instead of taking more work, if it must. */
+  private retireReason(slot: Slot): WorkerExitReason | undefined {
+    const c = this.config;
+    if (slot.recycle) return 'recycled';
+    if (this.liveWorkers() > c.max) return 'resize';
+    if (slot.tasks >= c.maxTasksPerWorker) return 'max-tasks';
+    if (c.maxMemoryMb !== Infinity && (slot.channel.memoryMb?.() ?? 0) > c.maxMemoryMb) return 'memory';
+    return undefined;
   }
 
   private sweepSoon: NodeJS.Immediate | undefined = undefined;
@@ -356,13 +448,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     const now = performance.now();
     let next = Infinity;
     // A stopped worker stays in `slots` until it has exited, so count the ones that will stay.
-    let staying = 0;
-    for (const slot of this.slots) if (!slot.stopping) staying++;
+    let staying = this.liveWorkers();
     for (const slot of [...this.idle]) {
       if (staying <= min) break;
       const due = slot.idleSince + idleTimeout;
       if (due <= now + 1) {
-        this.stop(slot);
+        this.stop(slot, 'idle');
         staying--;
       } else next = Math.min(next, due);
     }
@@ -383,12 +474,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       return slot;
     }
     this.slots.add(slot);
+    if (this.hot && this.listenerCount('workerCreate') > 0) this.emit('workerCreate', workerInfo(slot));
     return slot;
   }
 
-  private stop(slot: Slot): void {
+  private stop(slot: Slot, reason: WorkerExitReason): void {
     if (slot.stopping) return;
     slot.stopping = true;
+    slot.exitReason = reason;
     this.removeIdle(slot);
     slot.channel.terminate();
   }
@@ -448,6 +541,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         this.counters.runTime.add(each);
         this.finish(job, msg.r[k] as ChunkOutcome, where);
       }
+      if (this.hot && jobs.length > 0) this.note('next', undefined, jobs.length);
       return this.release(slot);
     }
     first.slot = undefined;
@@ -471,6 +565,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         this.settle(job, false, broken);
       }
     } else this.finish(first, { ok: false, error: msg.e }, where);
+    if (this.hot && jobs.length > 0) this.note('next', undefined, jobs.length);
     this.release(slot);
   }
 
@@ -487,6 +582,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   private onExit(slot: Slot, info: ExitInfo): void {
     this.slots.delete(slot);
+    if (this.hot && this.listenerCount('workerExit') > 0) {
+      const reason = slot.exitReason ?? (slot.ready ? 'crash' : 'start-failed');
+      this.emit('workerExit', { ...workerInfo(slot), reason, exitCode: info.code, signal: info.signal });
+    }
     this.removeIdle(slot);
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
     const jobs = slot.jobs;
@@ -512,6 +611,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.unattributedCrash(slot, open, info);
     }
     if (slot.crash?.who === 'settled') this.lateCrash(slot, slot.crash, info);
+    if (this.hot && jobs.length > 0) this.note('next', undefined, jobs.length);
     slot.markExited();
     this.onSpareCapacity?.();
     if (!this.closing || this.queue.length > 0) {
@@ -576,7 +676,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   }
 
   private crashError(slot: Slot, info: ExitInfo, job: Job): WorkerCrashedError {
-    return new WorkerCrashedError({
+    const crash = new WorkerCrashedError({
       worker: slot.channel.label,
       reason: crashReason(info),
       exitCode: info.code,
@@ -585,6 +685,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       task: taskLabel(job.ref),
       cause: info.error,
     });
+    if (this.hot && this.listenerCount('crash') > 0) this.emit('crash', crash);
+    return crash;
   }
 
   /** A settled task's leftover code killed the worker: nothing failed, but the user should hear of it. */
@@ -634,6 +736,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       job.removed = true;
       this.queue.removed();
       this.settle(job, false, reason);
+      if (this.hot) this.note('dequeued');
       if (this.running === 0) this.notifyDrained();
       return;
     }
@@ -643,10 +746,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     } catch {
       // The worker is already gone; its exit handler cleans up.
     }
-    if (this.config.cancelGrace === 0) this.stop(slot);
+    if (this.config.cancelGrace === 0) this.stop(slot, 'cancel');
     // Stopped only if a cancelled task is still going: in a batch, an aborted task the worker
     // skipped or saw end says so at once ('ended'); the batch's others are not its concern.
-    else slot.graceTimer ??= setTimeout(() => slot.jobs.some((j) => j.settled && !j.ended) && this.stop(slot), this.config.cancelGrace);
+    else slot.graceTimer ??= setTimeout(() => slot.jobs.some((j) => j.settled && !j.ended) && this.stop(slot, 'cancel'), this.config.cancelGrace);
   }
 
   private cancelAll(reason: unknown): void {
@@ -654,6 +757,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.counters.cancelled++;
       this.settle(job, false, reason);
     }
+    if (this.hot) this.note('dequeued');
     for (const slot of this.slots) for (const job of slot.jobs) if (!job.settled) this.abort(job, reason);
   }
 
@@ -667,6 +771,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
     if (ok) job.resolve(value);
     else job.reject(value);
+    if (this.hot) this.note(ok ? 'completed' : 'error', value);
   }
 
   private breakDown(why: string, cause: unknown): void {
@@ -711,7 +816,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (this.sweepSoon) clearImmediate(this.sweepSoon);
     this.reaper = undefined;
     this.sweepSoon = undefined;
-    for (const slot of this.slots) this.stop(slot);
+    for (const slot of this.slots) this.stop(slot, 'close');
     await Promise.all([...this.slots].map((s) => s.exited));
   }
 }
@@ -719,6 +824,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 function onTimeout(pool: Pool, job: Job): void {
   job.timer = undefined;
   pool.abort(job, timeoutError(`${taskLabel(job.ref)} timed out after ${job.timeout} ms of running`));
+}
+
+function workerInfo(slot: Slot): WorkerInfo {
+  return { workerId: slot.id, label: slot.channel.label };
 }
 
 /** The inputs of a chunk still to run: from its offset, one at a time once it must find a crashing input. */

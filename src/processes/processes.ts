@@ -5,6 +5,7 @@
  * process), its isolation, and recycling on memory.
  */
 import { Pool, type PoolStats } from '../pool/pool.js';
+import { RUN_DEFAULT_OPTIONS } from '../executor.js';
 import { commonPoolConfig } from '../pool/options.js';
 import { intOption, knownOptions, msOption, objectOption, oneOf, stringArrayOption } from '../options.js';
 import { InvalidOptionError, OptionRangeError } from '../errors.js';
@@ -45,6 +46,7 @@ export interface ProcessesOptions {
 }
 
 const KNOWN = [
+  ...RUN_DEFAULT_OPTIONS,
   'min',
   'max',
   'idleTimeout',
