@@ -2,6 +2,8 @@
 export * from './errors.js';
 export { tasks, taskRef, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded, type TaskContext, type TasksOf, type InputOf, type OutputOf } from './task.js';
 export type { Executor, ExecutorKind, ExecutorStats, RunOptions, MapOptions, CloseOptions, Progress, Settled } from './executor.js';
+export type { QueueControl, ExecutorEvents, WorkerInfo, WorkerExit, WorkerExitReason, RunDefaults } from './executor.js';
+export type { ResizeOptions } from './pool/pool.js';
 export type { Percentiles } from './stats.js';
 export { transfer } from './pool/transfer.js';
 export { threads, ThreadPool, type ThreadsOptions, type ThreadsStats } from './threads/index.js';
