@@ -31,7 +31,8 @@ export interface ProcessesOptions {
   /** Environment of the children; default: the parent's. */
   env?: Record<string, string | undefined>;
   /**
-   * Node flags of the children; default: the parent's (so `--import tsx` is inherited).
+   * Node flags of the children; default: the parent's (so `--import tsx` is inherited), minus those that
+   * name a program to run or open a port (`-e`, `-p`, `--test`, `--watch`, `--inspect`…; see exec-argv.ts).
    * Given flags replace the parent's: include `--import tsx` if task modules are TypeScript.
    */
   execArgv?: string[];
