@@ -6,9 +6,10 @@
  * Kept apart on purpose:
  * - misuse        → InvalidOptionError (TypeError) / OptionRangeError (RangeError)
  * - breakage      → WorkerCrashedError, ExecutorBrokenError
- * - capacity      → QueueFullError
+ * - capacity      → QueueFullError, QueueClearedError (the caller's own clear())
  * - lifecycle     → ExecutorClosedError
  * - bad task I/O  → TaskInputError, TaskOutputError, TaskNotFoundError
+ * - pipelines     → PipelineError (which stage, which item; the task's error as cause)
  * - cancellation  → the signal's own `reason` (AbortError / TimeoutError DOMExceptions)
  */
 
@@ -17,12 +18,14 @@ export type BoundwiseErrorCode =
   | 'ERR_BOUNDWISE_OPTION_RANGE'
   | 'ERR_BOUNDWISE_CLOSED'
   | 'ERR_BOUNDWISE_QUEUE_FULL'
+  | 'ERR_BOUNDWISE_QUEUE_CLEARED'
   | 'ERR_BOUNDWISE_WORKER_CRASHED'
   | 'ERR_BOUNDWISE_EXECUTOR_BROKEN'
   | 'ERR_BOUNDWISE_TASK_INPUT'
   | 'ERR_BOUNDWISE_TASK_OUTPUT'
   | 'ERR_BOUNDWISE_TASK_NOT_FOUND'
-  | 'ERR_BOUNDWISE_TASK_GROUP';
+  | 'ERR_BOUNDWISE_TASK_GROUP'
+  | 'ERR_BOUNDWISE_PIPELINE';
 
 interface ErrorOptionsWithCause {
   cause?: unknown;
@@ -81,6 +84,16 @@ export class QueueFullError extends BoundwiseError {
       `${kind}(): the queue is full (maxQueue: ${maxQueue}); wait for tasks to finish or raise maxQueue`,
     );
     this.maxQueue = maxQueue;
+  }
+}
+
+/**
+ * The task was still waiting when `clear()` dropped the queue (p-limit's
+ * `clearQueue()` with `rejectOnClear`). It never started.
+ */
+export class QueueClearedError extends BoundwiseError {
+  constructor(kind: string) {
+    super('ERR_BOUNDWISE_QUEUE_CLEARED', `${kind}(): the task was still queued when clear() was called; it did not run`);
   }
 }
 
@@ -182,6 +195,28 @@ export class TaskGroupError extends AggregateError {
   }
   override get name(): string {
     return 'TaskGroupError';
+  }
+}
+
+/**
+ * A pipeline stage failed on one item. Fail-fast pipelines reject with it; stages
+ * with `onError: 'collect'` gather it in the summary. `stage` counts from 1 (0 is
+ * the source); `index` is the item's position in that stage's input, from 0.
+ */
+export class PipelineError extends BoundwiseError {
+  readonly stage: number;
+  readonly stageName: string;
+  readonly index: number;
+  /** The input the stage failed on. */
+  readonly item: unknown;
+  constructor(stage: number, stageName: string, index: number, item: unknown, cause: unknown) {
+    const why = cause instanceof Error || cause instanceof DOMException ? `${cause.name}: ${cause.message}` : String(cause);
+    const where = stage === 0 ? 'the pipeline source failed after' : `pipeline stage ${stage} ${stageName} failed on item`;
+    super('ERR_BOUNDWISE_PIPELINE', `${where} ${index}: ${why}`, { cause });
+    this.stage = stage;
+    this.stageName = stageName;
+    this.index = index;
+    this.item = item;
   }
 }
 

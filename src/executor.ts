@@ -7,8 +7,11 @@ import type { Percentiles } from './stats.js';
 import type { Task, TaskRef, TaskFunction, ContextTask, NoInputNeeded } from './task.js';
 import { mapInputs, type MapOptions, type Settled } from './map.js';
 import { intOption, boolOption, knownOptions, msOption, signalOption } from './options.js';
+import { InvalidOptionError } from './errors.js';
+import { QueueControlled, type QueueControl } from './control.js';
 
 export type { MapOptions, Progress, Settled } from './map.js';
+export type { QueueControl, ExecutorEvents, WorkerInfo, WorkerExit, WorkerExitReason } from './control.js';
 
 export type ExecutorKind = 'loop' | 'threads' | 'processes' | 'auto' | 'cluster';
 
@@ -21,6 +24,8 @@ export interface RunOptions {
   priority?: number;
   /** Transferable objects in the input to move rather than copy (threads, processes ignore it). */
   transfer?: TransferListItem[];
+  /** A name for this run while it waits, so `setPriority(id, n)` can find it (p-queue's `id`). */
+  id?: string;
 }
 
 export interface CloseOptions {
@@ -71,7 +76,7 @@ export interface Executor<S extends ExecutorStats = ExecutorStats> {
 
 export type { Task, TaskRef, TaskFunction };
 
-const RUN_OPTIONS = ['signal', 'timeout', 'priority', 'transfer'] as const;
+const RUN_OPTIONS = ['signal', 'timeout', 'priority', 'transfer', 'id'] as const;
 const MAP_OPTIONS = ['concurrency', 'ordered', 'chunkSize', 'signal', 'timeout', 'priority', 'onProgress'] as const;
 const CLOSE_OPTIONS = ['cancel', 'timeout'] as const;
 
@@ -82,6 +87,29 @@ export function checkRunOptions(owner: string, options: RunOptions | undefined):
   signalOption(owner, options.signal);
   msOption(owner, 'timeout', options.timeout, Infinity);
   if (options.priority !== undefined) intOption(owner, 'priority', options.priority, 0, { min: -1e6, max: 1e6 });
+  if (options.id !== undefined && typeof options.id !== 'string') {
+    throw new InvalidOptionError('id', `${owner}: option "id" must be a string, got ${typeof options.id}`);
+  }
+}
+
+/** The executor-wide defaults every executor accepts (`timeout`, `priority`, `autoStart`), validated alike. */
+export interface RunDefaults {
+  /** Default timeout (ms) of every task; a run's own `timeout` replaces it. Default Infinity. */
+  timeout?: number;
+  /** Default priority of every task; a run's own `priority` replaces it. Default 0. */
+  priority?: number;
+  /** false: start paused (nothing runs until resume()), p-queue's `autoStart`. Default true. */
+  autoStart?: boolean;
+}
+
+export const RUN_DEFAULT_OPTIONS = ['timeout', 'priority', 'autoStart'] as const;
+
+export function parseRunDefaults(owner: string, o: RunDefaults): { timeout: number; priority: number; autoStart: boolean } {
+  return {
+    timeout: msOption(owner, 'timeout', o.timeout, Infinity),
+    priority: intOption(owner, 'priority', o.priority, 0, { min: -1e6, max: 1e6 }),
+    autoStart: boolOption(owner, 'autoStart', o.autoStart, true),
+  };
 }
 
 export function checkMapOptions(owner: string, options: MapOptions | undefined): void {
@@ -103,10 +131,23 @@ export function checkCloseOptions(owner: string, options: CloseOptions | undefin
 
 /**
  * What executors share: `map()` on top of `run()` (and an optional chunk path),
- * and `await using` support. Subclasses implement run, stats and close.
+ * queue control and events (control.ts), and `await using` support.
+ * Subclasses implement run, stats and close, and answer control.ts's questions.
  */
-export abstract class BaseExecutor<S extends ExecutorStats = ExecutorStats> implements Executor<S> {
+export abstract class BaseExecutor<S extends ExecutorStats = ExecutorStats> extends QueueControlled implements Executor<S>, QueueControl {
   abstract readonly kind: ExecutorKind;
+
+  protected ownerName(): string {
+    return this.kind;
+  }
+
+  /** Apply `timeout` / `priority` / `autoStart` given to the executor. */
+  protected useDefaults(d: { timeout: number; priority: number; autoStart: boolean }): void {
+    this.defaultTimeout = d.timeout;
+    this.defaultPriority = d.priority;
+    this.paused = !d.autoStart;
+  }
+
   abstract run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O>;
   abstract stats(): S;
   abstract close(options?: CloseOptions): Promise<void>;

@@ -47,6 +47,20 @@ export class Deque<T> {
     return this.count === 0 ? undefined : this.items[this.head];
   }
 
+  /** Take the first item matching out of the line (O(n): only setPriority() uses it). */
+  extract(match: (item: T) => boolean): T | undefined {
+    const mask = this.items.length - 1;
+    for (let i = 0; i < this.count; i++) {
+      const item = this.items[(this.head + i) & mask] as T;
+      if (!match(item)) continue;
+      for (let j = i; j < this.count - 1; j++) this.items[(this.head + j) & mask] = this.items[(this.head + j + 1) & mask];
+      this.items[(this.head + this.count - 1) & mask] = undefined;
+      this.count--;
+      return item;
+    }
+    return undefined;
+  }
+
   private grow(): void {
     const next: (T | undefined)[] = new Array(this.items.length * 2);
     for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) & (this.items.length - 1)];
@@ -101,6 +115,21 @@ export class PriorityQueue<T extends Queued> {
       if (found) return found;
     }
     return undefined;
+  }
+
+  /**
+   * Move the first live entry that matches to the back of another priority
+   * (p-queue's setPriority). O(queue length): a rare call, so the hot path keeps
+   * no index by id. Returns the entry, or undefined when none is waiting.
+   */
+  move(match: (item: T) => boolean, to: number): T | undefined {
+    const live = (item: T) => !item.removed && match(item);
+    let item = this.normal.extract(live);
+    if (!item) for (const lane of this.others.values()) if ((item = lane.extract(live))) break;
+    if (!item) return undefined;
+    if (to === 0) this.normal.push(item);
+    else this.lane(to).push(item);
+    return item;
   }
 
   /** Every live entry, front to back, leaving the queue empty. */

@@ -5,6 +5,7 @@
  * Structured clone keeps only a few built-in error types and drops custom
  * classes, `code` and the like, so errors cross as plain records instead.
  */
+import { inspect, types } from 'node:util';
 
 export interface SerializedError {
   name: string;
@@ -39,15 +40,25 @@ function cloneable(value: unknown): boolean {
   }
 }
 
+/**
+ * An error from any realm: `instanceof Error` is false for one made by
+ * `vm.runInNewContext` or another context, which is still a real Error.
+ */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || value instanceof DOMException || types.isNativeError(value);
+}
+
 export function serializeError(error: unknown, depth = 0): SerializedError {
-  if (!(error instanceof Error) && !(error instanceof DOMException)) {
+  if (!isError(error)) {
     return { name: 'Error', message: `non-error thrown: ${describe(error)}`, props: cloneable(error) ? { value: error } : {} };
   }
   const e = error as Error & { code?: unknown; errors?: unknown[] };
   const out: SerializedError = { name: e.name, message: e.message };
   if (e.stack) out.stack = e.stack;
   if (error instanceof DOMException) out.dom = true;
-  else if (e.code !== undefined) out.code = e.code;
+  // A code that cannot cross (a Symbol, an object with a method) would make the whole
+  // answer uncloneable and kill the worker; its description still says what it was.
+  else if (e.code !== undefined) out.code = cloneable(e.code) ? e.code : describe(e.code);
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(e)) {
     if (key === 'code' || key === 'cause' || key === 'errors' || key === 'stack' || key === 'message') continue;
@@ -57,7 +68,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   if (Object.keys(props).length) out.props = props;
   if (depth < 5 && 'cause' in e && e.cause !== undefined) {
     out.cause =
-      e.cause instanceof Error ? serializeError(e.cause, depth + 1) : { value: cloneable(e.cause) ? e.cause : describe(e.cause) };
+      isError(e.cause) ? serializeError(e.cause, depth + 1) : { value: cloneable(e.cause) ? e.cause : describe(e.cause) };
   }
   if (depth < 5 && Array.isArray(e.errors)) out.errors = e.errors.map((x) => serializeError(x, depth + 1));
   return out;
@@ -111,8 +122,20 @@ export function deserializeError(s: SerializedError, where: string): Error {
 
 function describe(value: unknown): string {
   try {
-    return typeof value === 'string' ? JSON.stringify(value) : String(value);
+    return typeof value === 'string' ? JSON.stringify(value) : inspect(value, { depth: 2, breakLength: Infinity });
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+/**
+ * The last resort when a serialized error still cannot be sent (a getter that
+ * returns something odd): its name and message as plain strings, so the task
+ * fails with its own error instead of the worker dying.
+ */
+export function plainError(s: SerializedError): SerializedError {
+  const out: SerializedError = { name: String(s.name), message: String(s.message) };
+  if (typeof s.stack === 'string') out.stack = s.stack;
+  if (typeof s.code === 'string' || typeof s.code === 'number') out.code = s.code;
+  return out;
 }

@@ -36,12 +36,18 @@ export class SampleRing {
   }
 }
 
+/** The nearest-rank q-quantile (0 < q <= 1) of an ascending sample; NaN when it is empty. */
+export function nearestRank(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  return n === 0 ? NaN : (sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number);
+}
+
 /** Nearest-rank percentiles of a sample (copied and sorted; the input is untouched). */
 export function percentiles(samples: ArrayLike<number>): Percentiles {
   const n = samples.length;
   if (n === 0) return EMPTY_PERCENTILES;
   const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
+  const at = (q: number) => nearestRank(sorted, q);
   let sum = 0;
   for (const v of sorted) sum += v;
   return { count: n, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1] as number, mean: sum / n };

@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { InvalidOptionError, TaskNotFoundError } from './errors.js';
+import { isTypeScriptUrl, taskModuleUrl } from './module-url.js';
 
 /** What every task receives as its second argument. */
 export interface TaskContext {
@@ -148,19 +149,22 @@ export function loadedModule(href: string): Record<string, unknown> | undefined 
 }
 
 /**
- * Import a task module once per thread; later calls share the promise. A worker
- * thread registers the TypeScript loader (when the parent has one) only when a
- * module needs it: see threads/transport.ts.
+ * Import a task module once per thread; later calls share the promise. The URL
+ * is first resolved the TypeScript way (module-url.ts). A worker thread on Node
+ * 20 has the TypeScript loader (when the parent has one) registered only when a
+ * module needs it, and it must be registered *before* the first import: Node
+ * caches a failed load, so importing again after registering would fail again.
+ * See threads/transport.ts.
  */
 export function importModule(href: string): Promise<Record<string, unknown>> {
   let p = modules.get(href);
   if (!p) {
-    p = (import(href) as Promise<Record<string, unknown>>).catch(async (error: unknown) => {
-      const register = (globalThis as Record<symbol, unknown>)[Symbol.for('boundwise.registerTypeScript')];
-      if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || typeof register !== 'function') throw error;
-      await (register as () => Promise<void>)();
-      return import(href) as Promise<Record<string, unknown>>;
-    });
+    const url = taskModuleUrl(href);
+    const register = (globalThis as Record<symbol, unknown>)[Symbol.for('boundwise.registerTypeScript')];
+    p =
+      typeof register === 'function' && isTypeScriptUrl(url)
+        ? (register as () => Promise<void>)().then(() => import(url) as Promise<Record<string, unknown>>)
+        : (import(url) as Promise<Record<string, unknown>>);
     p.then((mod) => loadedModules.set(href, mod), () => {});
     modules.set(href, p);
   }

@@ -23,9 +23,9 @@
  * the work has its own file: options.ts, learner.ts (what is known), policy.ts
  * (the pure decision), probes.ts (the gate), router.ts, inline.ts, worker-run.ts.
  */
-import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
+import { BaseExecutor, checkCloseOptions, checkRunOptions, parseRunDefaults, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import { isTaskRef, taskLabel, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded } from '../task.js';
-import { abortError, ExecutorClosedError, QueueFullError } from '../errors.js';
+import { abortError, ExecutorClosedError, QueueFullError, type QueueClearedError } from '../errors.js';
 import { Counters, type Percentiles } from '../stats.js';
 import type { Model, TaskProfile } from './profile.js';
 import type { Decision } from './policy.js';
@@ -72,6 +72,46 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     inline.onMeasured = wake;
     this.executors.cpu.onSpareCapacity = wake;
     this.executors.blocking.onSpareCapacity = wake;
+    this.probes.onLeave = () => {
+      if (this.hot) this.note('dequeued');
+    };
+    for (const e of this.executors.all) this.adopt(e);
+    this.useDefaults(parseRunDefaults('auto()', options));
+    if (this.paused) for (const e of this.executors.all) e.pause();
+  }
+
+  // ---- queue control: delegated to the executors it drives (control.ts) ------
+  // Calls still waiting for their task's probes count as queued; clear() and
+  // setPriority() reach what the executors hold (a call at a probe gate is not dropped).
+
+  protected queuedCount(): number {
+    return this.executors.all.reduce((n, e) => n + e.size, this.probes.waiting);
+  }
+  protected runningCount(): number {
+    return this.executors.all.reduce((n, e) => n + e.pending, 0);
+  }
+  protected capacity(): number {
+    return this.executors.all.reduce((n, e) => n + e.concurrencyLimit(), 0);
+  }
+  /** Calls wait for their task's probes, or an executor it drives is saturated. */
+  override get isSaturated(): boolean {
+    return this.probes.waiting > 0 || this.executors.all.some((e) => e.isSaturated);
+  }
+  protected clearQueued(reason: QueueClearedError): number {
+    // The gates' calls are uncounted at once (each leaves as cancelled, see Probes.admit).
+    const n = this.probes.rejectAll(reason);
+    return this.executors.all.reduce((k, e) => k + e.clear(), n);
+  }
+  override pause(): void {
+    super.pause();
+    for (const e of this.executors.all) e.pause();
+  }
+  protected wake(): void {
+    for (const e of this.executors.all) e.resume();
+  }
+  protected moveQueued(id: string, priority: number): boolean {
+    for (const state of this.learner.states.values()) if (state.gate.move(id, priority)) return true;
+    return this.executors.all.some((e) => e.setPriority(id, priority));
   }
 
   /** A task on the loop (or probed there) gets the loop's window; one on workers enough to keep them busy. */
@@ -100,6 +140,9 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       }
     }
     if (this.closed) return Promise.reject(new ExecutorClosedError('auto'));
+    if (this.defaultTimeout !== Infinity || this.defaultPriority !== 0) {
+      options = { timeout: this.defaultTimeout, priority: this.defaultPriority, ...options };
+    }
     const maxQueue = this.options.maxQueue ?? Infinity;
     if (maxQueue !== Infinity && this.probes.waiting + this.executors.queueLength() >= maxQueue) {
       return Promise.reject(new QueueFullError('auto', maxQueue));
@@ -151,6 +194,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       this.probes.rejectAll(abortError('auto() was closed with cancel: true'));
       if (this.closed) for (const e of this.executors.all) void e.close(options);
     }
+    this.resume(); // close() drains
     this.closed ??= this.shutdown(options);
     return this.closed;
   }

@@ -7,6 +7,8 @@
 
 interface Waiter {
   priority: number;
+  /** run(…, { id }), for setPriority(). */
+  id: string | undefined;
   resolve: () => void;
   reject: (reason: unknown) => void;
   cleanup: (() => void) | undefined;
@@ -26,13 +28,13 @@ export class Gate {
    * `onCancel` runs synchronously when the call leaves without being released (its signal aborted,
    * already or later, or rejectAll), so that counts kept by the caller never lag behind.
    */
-  wait(priority: number, signal: AbortSignal | undefined, onCancel: () => void, again = false): Promise<void> {
+  wait(priority: number, signal: AbortSignal | undefined, onCancel: () => void, again = false, id?: string): Promise<void> {
     if (signal?.aborted) {
       onCancel();
       return Promise.reject(signal.reason);
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { priority, resolve, reject, cleanup: undefined, onCancel };
+      const waiter: Waiter = { priority, id, resolve, reject, cleanup: undefined, onCancel };
       if (signal) {
         const abort = () => {
           const k = this.waiters.indexOf(waiter);
@@ -43,14 +45,28 @@ export class Gate {
         signal.addEventListener('abort', abort, { once: true });
         waiter.cleanup = () => signal.removeEventListener('abort', abort);
       }
-      const last = this.waiters[this.waiters.length - 1];
-      // The common case (same priority, first wait) appends in O(1).
-      if (!again && (!last || last.priority >= priority)) this.waiters.push(waiter);
-      else {
-        const at = this.waiters.findIndex((w) => (again ? w.priority <= priority : w.priority < priority));
-        this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
-      }
+      this.insert(waiter, again);
     });
+  }
+
+  private insert(waiter: Waiter, again: boolean): void {
+    const last = this.waiters[this.waiters.length - 1];
+    // The common case (same priority, first wait) appends in O(1).
+    if (!again && (!last || last.priority >= waiter.priority)) this.waiters.push(waiter);
+    else {
+      const at = this.waiters.findIndex((w) => (again ? w.priority <= waiter.priority : w.priority < waiter.priority));
+      this.waiters.splice(at < 0 ? this.waiters.length : at, 0, waiter);
+    }
+  }
+
+  /** setPriority(): move the waiting call with this id (to the back of its new priority). */
+  move(id: string, priority: number): boolean {
+    const k = this.waiters.findIndex((w) => w.id === id);
+    if (k < 0) return false;
+    const [waiter] = this.waiters.splice(k, 1) as [Waiter];
+    waiter.priority = priority;
+    this.insert(waiter, false);
+    return true;
   }
 
   /** Let the first `n` go on; returns how many did. */

@@ -10,8 +10,9 @@ import type { LoopOptions } from '../loop/index.js';
 import type { ThreadsOptions } from '../threads/index.js';
 import type { ProcessesOptions } from '../processes/index.js';
 import type { Model } from './profile.js';
+import { parseRunDefaults, RUN_DEFAULT_OPTIONS, type RunDefaults } from '../executor.js';
 
-export interface AutoOptions {
+export interface AutoOptions extends RunDefaults {
   /** Always run these tasks on this model: `{ [t.resize]: 'processes' }` (keys are `String(taskRef)`). */
   pin?: Record<string, Model>;
   /** Runs measured before routing a new task. Default 2. */
@@ -40,7 +41,7 @@ export interface AutoOptions {
 /** The options once checked: the pin table is always there. */
 export type CheckedAutoOptions = AutoOptions & { pin: Record<string, Model> };
 
-const KNOWN = ['pin', 'probeRuns', 'headStart', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue'] as const;
+const KNOWN = ['pin', 'probeRuns', 'headStart', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue', ...RUN_DEFAULT_OPTIONS] as const;
 export const MODELS: readonly Model[] = ['loop', 'threads', 'processes'];
 
 export function checkAutoOptions(options: AutoOptions): CheckedAutoOptions {
@@ -63,5 +64,6 @@ export function checkAutoOptions(options: AutoOptions): CheckedAutoOptions {
   const p = objectOption<ProcessesOptions>(owner, 'processes', options.processes);
   if (t) commonPoolConfig('auto() option "threads": threads()', t);
   if (p) commonPoolConfig('auto() option "processes": processes()', p);
+  parseRunDefaults(owner, options);
   return { ...options, pin };
 }

@@ -26,6 +26,8 @@ export class Probes {
   waiting = 0;
   cancelled = 0;
   private idle: Array<() => void> = [];
+  /** A call left its gate (dispatched or cancelled): for the executor's 'dequeued' event. */
+  onLeave: () => void = () => {};
   /** Calls that found their task's probes busy (see poll). */
   private parked = 0;
 
@@ -69,7 +71,7 @@ export class Probes {
       this.leave();
     };
     for (let again = false; this.mustWait(s, d); again = true) {
-      await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), cancelled, again);
+      await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), cancelled, again, options?.id);
       d = this.learner.choice(s);
     }
     return d;
@@ -78,6 +80,7 @@ export class Probes {
   /** A call admitted by admit() is being dispatched now. */
   leave(): void {
     this.waiting--;
+    this.onLeave();
     if (this.waiting === 0) for (const idle of this.idle.splice(0)) idle();
   }
 
@@ -99,7 +102,9 @@ export class Probes {
   }
 
   /** Fail every waiting call with this reason (close with cancel, or its timeout passed). */
-  rejectAll(reason: unknown): void {
-    for (const state of this.learner.states.values()) state.gate.rejectAll(reason);
+  rejectAll(reason: unknown): number {
+    let n = 0;
+    for (const state of this.learner.states.values()) n += state.gate.rejectAll(reason);
+    return n;
   }
 }

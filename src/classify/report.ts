@@ -41,11 +41,26 @@ function describeTarget(r: ClassifyReport): string {
   return `${(r.command ?? []).join(' ')}  (pid ${r.pid}, ${how})`;
 }
 
+/**
+ * The intervals scaled down, when they add up to more CPU than the tree's final
+ * total, so that the peak and the chart agree with "CPU time". Samples read
+ * /proc's CPU in clock ticks (10 ms): one tick landing in a 100 ms interval of
+ * `sleep 2` reads as 0.1 cores while the exit accounting says 0 ms in all.
+ * Never scaled up: CPU the intervals missed (a child reaped at the end) has no place in time.
+ */
+export function agreeingIntervals<T extends { cpuMs: number }>(intervals: readonly T[], totalCpuMs: number): T[] {
+  const sampled = intervals.reduce((sum, i) => sum + i.cpuMs, 0);
+  if (sampled <= totalCpuMs || sampled === 0) return [...intervals];
+  const factor = totalCpuMs / sampled;
+  return intervals.map((i) => ({ ...i, cpuMs: i.cpuMs * factor }));
+}
+
 export function renderHuman(r: ClassifyReport): string {
   const { totals, machineCores, intervals } = r.measurement;
   const v = r.verdict;
   const cpuMs = totals.userMs + totals.systemMs;
-  const peakCores = Math.max(0, ...intervals.map((i) => (i.endMs > i.startMs ? i.cpuMs / (i.endMs - i.startMs) : 0)));
+  const shown = agreeingIntervals(intervals, cpuMs);
+  const peakCores = Math.max(0, ...shown.map((i) => (i.endMs > i.startMs ? i.cpuMs / (i.endMs - i.startMs) : 0)));
   const row = (name: string, value: string) => `  ${name.padEnd(20)}${value}`;
   const lines = [
     `boundwise classify: ${describeTarget(r)}`,
@@ -55,7 +70,7 @@ export function renderHuman(r: ClassifyReport): string {
     ...v.warnings.map((warning) => `warning: ${warning}`),
     '',
     `cores used over time (sampled every ${fmtMs(r.intervalMs)})`,
-    ...coresChart(intervals, machineCores).map((line) => `  ${line}`),
+    ...coresChart(shown, machineCores).map((line) => `  ${line}`),
     '',
     'figures (whole process tree)',
     row('wall time', fmtMs(totals.wallMs)),

@@ -1,10 +1,12 @@
 /**
  * Measure one run: wall time, CPU time (all threads of this process, plus its
  * child processes where /proc tells), and peak resident memory sampled while it
- * runs. Runs that start child processes must stop them before returning (close
- * the pool inside `fn`): the kernel then adds their CPU time to ours, exactly.
+ * runs. Children that exit during the run count through the kernel's reaped
+ * total (exact); with `children`, live children are read from /proc at both
+ * ends as well, so a pool started before the run and closed after it counts
+ * only what it did in between (bench warms its pools up first).
  */
-import { childPids, procAvailable, reapedChildrenCpuMs, rssMb } from './proc.js';
+import { childPids, childrenCpuMs, procAvailable, reapedChildrenCpuMs, rssMb } from './proc.js';
 
 export interface Measured<T> {
   value: T;
@@ -17,7 +19,7 @@ export interface Measured<T> {
 }
 
 export interface MeasureOptions {
-  /** Also sample the memory of child processes (a /proc scan per sample). */
+  /** Also sample the memory of child processes (a /proc scan per sample) and count live children's CPU. */
   children?: boolean;
   /** ms between memory samples. Default 50. */
   intervalMs?: number;
@@ -34,14 +36,15 @@ export async function measure<T>(fn: () => Promise<T>, options: MeasureOptions =
   const timer = setInterval(sample, options.intervalMs ?? 50);
   sample();
   const startRss = peak;
-  const reaped0 = reapedChildrenCpuMs();
+  const childCpu = options.children ? childrenCpuMs : reapedChildrenCpuMs;
+  const reaped0 = childCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     const value = await fn();
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const reaped1 = reapedChildrenCpuMs();
+    const reaped1 = childCpu();
     sample();
     const children = reaped0 !== undefined && reaped1 !== undefined ? reaped1 - reaped0 : 0;
     return {

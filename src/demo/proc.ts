@@ -35,6 +35,25 @@ export function reapedChildrenCpuMs(): number | undefined {
   return ((Number(f[13]) + Number(f[14])) * 1000) / CLK_TCK;
 }
 
+/** CPU ms a live process has used so far (utime + stime), or 0 if it is gone. */
+export function cpuMsOf(pid: number): number {
+  const f = statFields(pid);
+  return f ? ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK : 0;
+}
+
+/**
+ * CPU ms of every child of this process so far: the reaped ones plus the live
+ * ones. A difference of two readings is the children's CPU between them, also
+ * for children that lived before, during and after (a warmed-up pool).
+ */
+export function childrenCpuMs(): number | undefined {
+  const reaped = reapedChildrenCpuMs();
+  if (reaped === undefined) return undefined;
+  let live = 0;
+  for (const pid of childPids()) live += cpuMsOf(pid);
+  return reaped + live;
+}
+
 /** Pids whose parent is `parent` (one scan of /proc). */
 export function childPids(parent = process.pid): number[] {
   if (!procAvailable) return [];

@@ -18,13 +18,14 @@ export function bar(fraction: number, width: number): string {
   return '█'.repeat(full) + '░'.repeat(width - full);
 }
 
-export function progress(total: number, sink: ProgressSink): Progress {
+/** `name` starts each line: the command it belongs to. */
+export function progress(total: number, sink: ProgressSink, name = 'demo'): Progress {
   let done = -1;
   const started = performance.now();
   let lastLabel = '';
   const draw = () => {
     const secs = ((performance.now() - started) / 1000).toFixed(0);
-    const line = `demo ${bar(Math.max(0, done) / total, 24)} ${Math.max(0, done)}/${total} ${secs}s  ${lastLabel}`;
+    const line = `${name} ${bar(Math.max(0, done) / total, 24)} ${Math.max(0, done)}/${total} ${secs}s  ${lastLabel}`;
     const width = Math.max(20, (sink.columns ?? 80) - 1);
     sink.write(`\r\x1b[2K${line.slice(0, width)}`);
   };
@@ -36,7 +37,7 @@ export function progress(total: number, sink: ProgressSink): Progress {
       done++;
       lastLabel = label;
       if (sink.isTTY) draw();
-      else sink.write(`demo [${done + 1}/${total}] ${label}\n`);
+      else sink.write(`${name} [${done + 1}/${total}] ${label}\n`);
     },
     done() {
       if (timer) clearInterval(timer);

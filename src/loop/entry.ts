@@ -30,6 +30,8 @@ export class Extra {
   controller: AbortController | undefined = undefined;
   /** Why the task was aborted; undefined until then. */
   reason: unknown = undefined;
+  /** run(…, { id }): the name setPriority() finds it by. */
+  id: string | undefined = undefined;
 }
 
 /**

@@ -17,7 +17,8 @@
  * running; `close()` does not wait for it once its `run()` has rejected).
  */
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
-import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, timeoutError } from '../errors.js';
+import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, timeoutError, type QueueClearedError } from '../errors.js';
+import { intOption } from '../options.js';
 import { PriorityQueue } from '../queue.js';
 import { effectiveSignal } from '../scope.js';
 import { Counters, SampleRing, counterStats, type Percentiles } from '../stats.js';
@@ -41,7 +42,8 @@ export interface LoopStats extends ExecutorStats {
 
 export class LoopExecutor extends BaseExecutor<LoopStats> {
   readonly kind = 'loop' as const;
-  readonly concurrency: number;
+  /** Tasks allowed to run at once; set `concurrency` to change it at run time. */
+  private limit: number;
   readonly maxQueue: number;
   private readonly clock: Clock;
   private readonly queue = new PriorityQueue<Entry>();
@@ -53,7 +55,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   private rateTimer: unknown = undefined;
   private running = 0;
   /** Callers' promises not yet settled; close() resolves when this reaches 0. */
-  private pending = 0;
+  private unsettled = 0;
   /** Running entries, each knowing its index (swap-remove), for close({ cancel }). */
   private readonly active: Entry[] = [];
   /** The clock's `now`, held directly: it is read twice per task. */
@@ -69,11 +71,32 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   constructor(options?: LoopOptions) {
     super();
     const o = parseLoopOptions(options);
-    this.concurrency = o.concurrency;
+    this.limit = o.concurrency;
+    this.useDefaults(o.defaults);
     this.maxQueue = o.maxQueue;
     this.clock = o.clock ?? systemClock;
     this.now = o.clock ? () => this.clock.now() : performanceNow;
     this.limiter = o.rate ? new RateLimiter(o.rate.limit, o.rate.interval) : undefined;
+  }
+
+  /** Tasks allowed to run at once. Setting it takes effect at once: more start now, or fewer start until below it. */
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  set concurrency(n: number) {
+    this.limit = intOption('loop().concurrency', 'concurrency', n, this.limit, { min: 1, max: 1_000_000 });
+    if (this.waiting() > 0) this.pump(this.now());
+  }
+
+  /** loop() with a rate: no task may start now because of the rate limit. */
+  get isRateLimited(): boolean {
+    return this.limiter !== undefined && (this.held !== undefined || this.limiter.delay(this.now()) > 0);
+  }
+
+  /** Resolves when the rate limit is reached (at once if it is now); never, on a loop() without a rate. */
+  onRateLimit(): Promise<void> {
+    return this.when(() => this.isRateLimited);
   }
 
   // The overloads of Executor.run (executor.ts): the input may be left out only where it is optional.
@@ -85,8 +108,9 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
     if (this.closed) return Promise.reject(new ExecutorClosedError('loop'));
     let own: AbortSignal | undefined;
-    let timeout = Infinity;
-    let priority = 0;
+    let timeout = this.defaultTimeout;
+    let priority = this.defaultPriority;
+    let id: string | undefined;
     if (options !== undefined) {
       try {
         checkRunOptions('loop().run()', options);
@@ -94,8 +118,9 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
         return Promise.reject(error);
       }
       own = options.signal;
-      timeout = options.timeout ?? Infinity;
-      priority = options.priority ?? 0;
+      timeout = options.timeout ?? timeout;
+      priority = options.priority ?? priority;
+      id = options.id;
     }
     if (typeof task !== 'function' && !isTaskRef(task)) {
       return Promise.reject(
@@ -110,7 +135,8 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     }
     const now = this.now();
     const startNow =
-      this.running < this.concurrency &&
+      !this.paused &&
+      this.running < this.limit &&
       this.queue.length === 0 &&
       this.held === undefined &&
       (this.limiter === undefined || this.limiter.delay(now) === 0);
@@ -119,8 +145,9 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     const promise = new Promise<O>(capture);
     const entry = new Entry(task, input, now, captured.resolve, captured.reject);
     this.counters.submitted++;
-    this.pending++;
+    this.unsettled++;
     if (timeout !== Infinity) entry.extra().timeout = timeout;
+    if (id !== undefined) entry.extra().id = id;
     if (signal !== undefined) {
       const e = entry;
       const x = e.extra();
@@ -132,24 +159,26 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
       if (this.limiter !== undefined) {
         this.limiter.record(now);
         this.rateWait.add(0);
+        if (this.hot && this.limiter.delay(now) > 0) this.note('rate');
       }
-      this.start(entry, now);
+      this.begin(entry, now);
     } else {
       entry.waited = true; // see Entry.waited
       this.queue.push(entry, priority);
-      if (this.running < this.concurrency) this.pump(now);
+      if (this.running < this.limit && !this.paused) this.pump(now);
     }
+    if (this.hot) this.note('add'); // after it is in the line (or running), as p-queue does
     return promise;
   }
 
   stats(): LoopStats {
     return Object.freeze({
       kind: this.kind,
-      ...counterStats(this.counters, this.concurrency),
+      ...counterStats(this.counters, this.limit),
       queued: this.waiting(),
       running: this.running,
       workers: 1,
-      concurrency: this.concurrency,
+      concurrency: this.limit,
       rateWait: Object.freeze(this.rateWait.percentiles()),
     });
   }
@@ -157,9 +186,10 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   async close(options?: CloseOptions): Promise<void> {
     checkCloseOptions('loop().close()', options);
     this.closed = true;
+    this.resume(); // close() drains: a paused loop starts its queue again
     this.drained ??= new Promise<void>((resolve) => (this.onDrained = resolve));
     if (options?.cancel) this.cancelAll();
-    else if (options?.timeout !== undefined && options.timeout !== Infinity && this.closeTimer === undefined && this.pending > 0) {
+    else if (options?.timeout !== undefined && options.timeout !== Infinity && this.closeTimer === undefined && this.unsettled > 0) {
       this.closeTimer = this.clock.setTimeout(() => {
         this.closeTimer = undefined;
         this.cancelAll();
@@ -170,7 +200,44 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   }
 
   protected defaultMapConcurrency(): number {
-    return this.concurrency;
+    return this.limit;
+  }
+
+  // ---- queue control (control.ts asks) ---------------------------------------
+
+  protected queuedCount(): number {
+    return this.waiting();
+  }
+  protected runningCount(): number {
+    return this.running;
+  }
+  protected capacity(): number {
+    return this.limit;
+  }
+  protected override maxQueueSize(): number {
+    return this.maxQueue;
+  }
+  protected wake(): void {
+    this.pump(this.now());
+  }
+  protected moveQueued(id: string, priority: number): boolean {
+    return this.queue.move((e) => e.x?.id === id, priority) !== undefined;
+  }
+  protected clearQueued(reason: QueueClearedError): number {
+    const doomed = this.queue.drain();
+    if (this.held !== undefined) {
+      doomed.unshift(this.held);
+      this.held = undefined;
+      this.clearRateTimer();
+    }
+    for (const e of doomed) {
+      e.removed = true;
+      e.state = DONE;
+      this.counters.cancelled++;
+      this.settle(e, false, reason);
+    }
+    this.checkDrained();
+    return doomed.length;
   }
 
   // ---- internals -------------------------------------------------------------
@@ -184,11 +251,12 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     return this.queue.length + (this.held === undefined ? 0 : 1);
   }
 
-  private start(e: Entry, now: number): void {
+  private begin(e: Entry, now: number): void {
     e.state = RUNNING;
     e.startedAt = now;
     e.slot = this.running++;
     this.active[e.slot] = e;
+    if (this.hot) this.note('active');
     this.counters.waitTime.add(now - e.at);
     const x = e.x;
     if (x !== undefined && x.timeout !== Infinity) x.timer = this.clock.setTimeout(() => this.expire(e), x.timeout);
@@ -257,13 +325,14 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
       else c.failed++;
       this.settle(e, ok, value);
     }
+    if (this.hot) this.note('next');
     if (this.waiting() > 0) this.pump(now);
     else this.checkDrained();
   }
 
   private settle(e: Entry, ok: boolean, value: unknown): void {
     e.settled = true;
-    this.pending--;
+    this.unsettled--;
     const x = e.x;
     if (x !== undefined) {
       if (x.onAbort !== undefined) {
@@ -277,6 +346,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     }
     if (ok) e.resolve(value);
     else e.reject(value);
+    if (this.hot) this.note(ok ? 'completed' : 'error', value);
   }
 
   /** Cancellation by the run's signal, the ambient scope, or close({ cancel }). */
@@ -289,6 +359,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
         e.state = DONE;
         this.queue.removed();
         this.settle(e, false, reason);
+        if (this.hot) this.note('dequeued');
         this.checkDrained();
         return;
       case HELD:
@@ -296,6 +367,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
         this.held = undefined;
         this.clearRateTimer();
         this.settle(e, false, reason);
+        if (this.hot) this.note('dequeued');
         this.pump(this.now());
         return;
       case RUNNING:
@@ -322,7 +394,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     if (this.pumping) return; // a task finishing synchronously inside start(): the loop below goes on
     this.pumping = true;
     try {
-      while (this.running < this.concurrency) {
+      while (this.running < this.limit && !this.paused) {
         const e = this.held ?? this.queue.shift();
         if (e === undefined) break;
         if (this.limiter !== undefined) {
@@ -335,13 +407,15 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
               this.held = e;
             }
             this.rateTimer ??= this.clock.setTimeout(this.onRateTimer, wait);
+            if (this.hot) this.note('rate');
             break;
           }
           this.limiter.record(now);
           this.rateWait.add(e.state === HELD ? now - e.startedAt : 0);
+          if (this.hot && this.limiter.delay(now) > 0) this.note('rate');
           this.held = undefined;
         }
-        this.start(e, now);
+        this.begin(e, now);
       }
     } finally {
       this.pumping = false;
@@ -387,7 +461,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   }
 
   private checkDrained(): void {
-    if (this.onDrained === undefined || this.pending > 0) return;
+    if (this.onDrained === undefined || this.unsettled > 0) return;
     this.clearRateTimer();
     if (this.closeTimer !== undefined) {
       this.clock.clearTimeout(this.closeTimer);

@@ -1,10 +1,11 @@
 /** Validation of `loop(options)`: every error names the option and the bad value. */
 import { InvalidOptionError, OptionRangeError } from '../errors.js';
 import { intOption, knownOptions, msOption, objectOption } from '../options.js';
+import { parseRunDefaults, RUN_DEFAULT_OPTIONS, type RunDefaults } from '../executor.js';
 import type { Clock } from './clock.js';
 import type { RateOptions } from './rate.js';
 
-export interface LoopOptions {
+export interface LoopOptions extends RunDefaults {
   /** Tasks running at once. Default 64: plenty for I/O, still a bound. */
   concurrency?: number;
   /** Tasks allowed to wait; beyond it `run()` rejects with QueueFullError. Default unbounded. */
@@ -20,14 +21,17 @@ export interface ParsedLoopOptions {
   maxQueue: number;
   rate: RateOptions | undefined;
   clock: Clock | undefined;
+  defaults: ReturnType<typeof parseRunDefaults>;
 }
 
 const OWNER = 'loop()';
 export const DEFAULT_CONCURRENCY = 64;
 
 export function parseLoopOptions(options: LoopOptions | undefined): ParsedLoopOptions {
-  if (options === undefined) return { concurrency: DEFAULT_CONCURRENCY, maxQueue: Infinity, rate: undefined, clock: undefined };
-  knownOptions(OWNER, options, ['concurrency', 'maxQueue', 'rate', 'clock']);
+  if (options === undefined) {
+    return { concurrency: DEFAULT_CONCURRENCY, maxQueue: Infinity, rate: undefined, clock: undefined, defaults: parseRunDefaults(OWNER, {}) };
+  }
+  knownOptions(OWNER, options, ['concurrency', 'maxQueue', 'rate', 'clock', ...RUN_DEFAULT_OPTIONS]);
   const concurrency = intOption(OWNER, 'concurrency', options.concurrency, DEFAULT_CONCURRENCY, { min: 1, max: 1_000_000 });
   const maxQueue = intOption(OWNER, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity });
   const rawRate = objectOption<RateOptions>(OWNER, 'rate', options.rate);
@@ -48,7 +52,7 @@ export function parseLoopOptions(options: LoopOptions | undefined): ParsedLoopOp
   if (clock && (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function')) {
     throw new InvalidOptionError('clock', `${OWNER}: option "clock" must have now(), setTimeout() and clearTimeout()`);
   }
-  return { concurrency, maxQueue, rate, clock };
+  return { concurrency, maxQueue, rate, clock, defaults: parseRunDefaults(OWNER, options) };
 }
 
 function badInterval(): never {

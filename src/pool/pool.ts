@@ -23,6 +23,8 @@ import { effectiveSignal } from '../scope.js';
 import { isTaskRef, taskLabel, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded } from '../task.js';
 import { deserializeError, serializeError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
+import type { WorkerExitReason, WorkerInfo } from '../control.js';
+import { intOption } from '../options.js';
 import {
   abortError,
   ExecutorBrokenError,
@@ -33,9 +35,11 @@ import {
   timeoutError,
   WorkerCrashedError,
   type CrashReason,
+  type QueueClearedError,
 } from '../errors.js';
 import type { ExitInfo, Transport } from './channel.js';
 import type { ChunkOutcome, FromWorker, ToWorker } from './protocol.js';
+import type { CrashReport } from './attribution.js';
 import { Job, Slot, type SubmitExtras } from './records.js';
 import { batchable, batchSize } from './batch.js';
 import { TaskSampler } from './sampling.js';
@@ -46,6 +50,11 @@ export type { SubmitExtras } from './records.js';
 export interface PoolStats extends ExecutorStats {
   /** Messages that carried several tasks at once (a deep queue is sent in batches). */
   readonly batches: number;
+  /**
+   * Workers that died of an error thrown by a task after it had settled (a timer it left
+   * behind). No task fails for it: the task the worker was running is innocent and runs again.
+   */
+  readonly lateCrashes: number;
 }
 
 export interface PoolConfig {
@@ -62,7 +71,15 @@ export interface PoolConfig {
   maxMemoryMb: number;
   /** Consecutive start failures before the pool is declared broken. */
   startAttempts: number;
+  /** Executor-wide timeout, priority and autoStart (see RunDefaults). */
+  defaults: { timeout: number; priority: number; autoStart: boolean };
   transport: Transport;
+}
+
+/** New bounds for a pool's workers; either may be left out. */
+export interface ResizeOptions {
+  min?: number;
+  max?: number;
 }
 
 export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor<S> {
@@ -82,11 +99,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   /** Usual run time of each task (ms, smoothed), which bounds its batches. */
   private readonly taskMs = new Map<string, number>();
 
+  private lateCrashes = 0;
+
   /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
   onSpareCapacity: (() => void) | undefined = undefined;
 
   constructor(protected readonly config: PoolConfig) {
     super();
+    this.useDefaults(config.defaults);
     for (let i = 0; i < config.min; i++) this.release(this.spawn());
   }
 
@@ -136,8 +156,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         task,
         input,
         chunk,
-        options?.priority ?? 0,
-        options?.timeout ?? Infinity,
+        options?.priority ?? this.defaultPriority,
+        options?.timeout ?? this.defaultTimeout,
         signal,
         options?.transfer,
         resolve,
@@ -145,6 +165,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         extras?.onProfile,
       );
       this.counters.submitted++;
+      if (options?.id !== undefined) job.name = options.id;
       if (signal) {
         job.onAbort = () => this.abort(job, signal.reason);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -156,7 +177,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         this.queue.removed();
         this.counters.submitted--;
         this.settle(job, false, new QueueFullError(owner.replace('()', ''), this.config.maxQueue));
-      }
+      } else if (this.hot) this.note('add'); // after it is in the line (or running), as p-queue does
     });
   }
 
@@ -165,6 +186,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       kind: this.kind,
       ...counterStats(this.counters, this.config.max),
       batches: this.counters.batches,
+      lateCrashes: this.lateCrashes,
       queued: this.queue.length,
       running: this.running,
       workers: this.slots.size,
@@ -207,10 +229,68 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     for (const slot of this.slots) slot.channel.poll?.();
   }
 
-  /** Raise (or lower) the most workers at once; used by auto() to size a blocking-wait pool from measurements. */
-  resize(max: number): void {
-    this.config.max = Math.max(1, Math.max(this.config.min, Math.floor(max)));
+  /**
+   * Change the bounds at run time; it takes effect at once: a higher `max` starts
+   * workers for what waits now; a lower one stops idle workers above it now and
+   * busy ones as soon as their task ends (no task fails); a higher `min` starts
+   * workers now. A number is `{ max }` (auto() sizes its blocking-wait pool so).
+   */
+  resize(bounds: ResizeOptions | number): void {
+    const owner = `${this.config.owner}.resize()`;
+    const b = typeof bounds === 'number' ? { max: Math.max(1, Math.max(this.config.min, Math.floor(bounds))) } : bounds;
+    const max = intOption(owner, 'max', b.max, this.config.max, { min: 1, max: 1024 });
+    const min = intOption(owner, 'min', b.min, Math.min(this.config.min, max), { min: 0, max: 1024 });
+    if (min > max) throw new InvalidOptionError('min', `${owner}: "min" (${min}) must not exceed "max" (${max})`);
+    this.config.max = max;
+    this.config.min = min;
+    let alive = this.liveWorkers();
+    for (const slot of [...this.idle]) if (alive > max && alive--) this.stop(slot, 'resize');
     this.pump();
+    while (!this.closing && !this.broken && this.slots.size < min) this.release(this.spawn());
+  }
+
+  /**
+   * Replace every worker once it is idle (after a configuration or code change):
+   * idle ones now, busy ones when their task ends. Queued work is not failed; it
+   * runs on the new workers.
+   */
+  recycleWorkers(): void {
+    for (const slot of this.slots) slot.recycle = true;
+    for (const slot of [...this.idle]) this.stop(slot, 'recycled');
+    this.pump();
+    while (!this.closing && !this.broken && this.slots.size < this.config.min) this.release(this.spawn());
+  }
+
+  // ---- queue control (control.ts asks) ---------------------------------------
+
+  protected queuedCount(): number {
+    return this.queue.length;
+  }
+  protected runningCount(): number {
+    return this.running;
+  }
+  protected capacity(): number {
+    return this.config.max;
+  }
+  protected override maxQueueSize(): number {
+    return this.config.maxQueue;
+  }
+  protected wake(): void {
+    this.pump();
+  }
+  protected moveQueued(id: string, priority: number): boolean {
+    const job = this.queue.move((j) => j.name === id, priority);
+    if (job) job.priority = priority;
+    return job !== undefined;
+  }
+  protected clearQueued(reason: QueueClearedError): number {
+    const dropped = this.queue.drain();
+    for (const job of dropped) {
+      this.counters.cancelled++;
+      this.settle(job, false, reason);
+    }
+    if (this.running === 0) this.notifyDrained();
+    return dropped.length;
   }
 
   close(options?: CloseOptions): Promise<void> {
@@ -220,6 +300,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       return Promise.reject(error);
     }
     if (options?.cancel) this.cancelAll(abortError(`${this.config.owner} was closed with cancel: true`));
+    this.resume(); // close() drains: a paused pool starts its queue again
     this.closing ??= this.shutdown(options?.timeout ?? Infinity);
     return this.closing;
   }
@@ -227,7 +308,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   // ---- scheduling ------------------------------------------------------------
 
   private pump(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.paused) {
       let slot = this.idle.pop();
       if (!slot) {
         if (this.slots.size >= this.config.max || this.broken) return;
@@ -268,11 +349,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }
     slot.jobs = jobs;
     this.running += jobs.length;
+    if (this.hot) this.note('active', undefined, jobs.length);
     const ref = first.ref;
     let message: ToWorker;
     if (jobs.length > 1) this.counters.batches++;
     if (jobs.length > 1) message = { t: 'batch', ids: jobs.map((j) => j.id), m: ref.module, n: ref.name, i: jobs.map((j) => j.input) };
-    else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: first.input as unknown[] };
+    else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: chunkInputs(first) };
     else message = { t: 'run', id: first.id, m: ref.module, n: ref.name, i: first.input };
     if (message.t === 'run' && (first.onProfile || this.sampler.shouldSample())) message.p = true;
     try {
@@ -308,12 +390,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private release(slot: Slot): void {
     if (slot.stopping) return;
     const c = this.config;
-    if (slot.tasks >= c.maxTasksPerWorker || (c.maxMemoryMb !== Infinity && (slot.channel.memoryMb?.() ?? 0) > c.maxMemoryMb)) {
-      this.stop(slot);
+    const why = this.retireReason(slot);
+    if (why !== undefined) {
+      this.stop(slot, why);
       this.pump();
+      while (!this.closing && !this.broken && this.slots.size < c.min) this.release(this.spawn());
       return;
     }
-    const next = this.queue.shift();
+    const next = this.paused ? undefined : this.queue.shift();
     if (next) return this.dispatch(slot, next);
     this.idle.push(slot);
     slot.idleSince = performance.now();
@@ -324,6 +408,23 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (this.slots.size > c.min && c.idleTimeout !== Infinity && !this.closing && !this.reaper) this.armReaper(c.idleTimeout);
     if (this.running === 0) this.notifyDrained();
     this.onSpareCapacity?.();
+  }
+
+  /** Workers alive and not being stopped. */
+  private liveWorkers(): number {
+    let n = 0;
+    for (const slot of this.slots) if (!slot.stopping) n++;
+    return n;
+  }
+
+  /** Why a worker that just came free must stop instead of taking more work, if it must. */
+  private retireReason(slot: Slot): WorkerExitReason | undefined {
+    const c = this.config;
+    if (slot.recycle) return 'recycled';
+    if (this.liveWorkers() > c.max) return 'resize';
+    if (slot.tasks >= c.maxTasksPerWorker) return 'max-tasks';
+    if (c.maxMemoryMb !== Infinity && (slot.channel.memoryMb?.() ?? 0) > c.maxMemoryMb) return 'memory';
+    return undefined;
   }
 
   private sweepSoon: NodeJS.Immediate | undefined = undefined;
@@ -351,11 +452,15 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     const { idleTimeout, min } = this.config;
     const now = performance.now();
     let next = Infinity;
+    // A stopped worker stays in `slots` until it has exited, so count the ones that will stay.
+    let staying = this.liveWorkers();
     for (const slot of [...this.idle]) {
-      if (this.slots.size <= min) break;
+      if (staying <= min) break;
       const due = slot.idleSince + idleTimeout;
-      if (due <= now + 1) this.stop(slot);
-      else next = Math.min(next, due);
+      if (due <= now + 1) {
+        this.stop(slot, 'idle');
+        staying--;
+      } else next = Math.min(next, due);
     }
     if (next !== Infinity && !this.closing) this.armReaper(next - now);
   };
@@ -374,12 +479,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       return slot;
     }
     this.slots.add(slot);
+    if (this.hot && this.listenerCount('workerCreate') > 0) this.emit('workerCreate', workerInfo(slot));
     return slot;
   }
 
-  private stop(slot: Slot): void {
+  private stop(slot: Slot, reason: WorkerExitReason): void {
     if (slot.stopping) return;
     slot.stopping = true;
+    slot.exitReason = reason;
     this.removeIdle(slot);
     slot.channel.terminate();
   }
@@ -401,6 +508,15 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         job.startedAt = performance.now();
         job.timer = setTimeout(onTimeout, job.timeout, this, job);
       }
+      return;
+    }
+    if (msg.t === 'crash') {
+      slot.crash = msg; // acted on when the worker's exit is seen (onExit)
+      return;
+    }
+    if (msg.t === 'ended') {
+      const job = slot.jobs.find((j) => j.id === msg.id);
+      if (job) job.ended = true;
       return;
     }
     const jobs = slot.jobs;
@@ -430,6 +546,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         this.counters.runTime.add(each);
         this.finish(job, msg.r[k] as ChunkOutcome, where);
       }
+      if (this.hot && jobs.length > 0) this.note('next', undefined, jobs.length);
       return this.release(slot);
     }
     first.slot = undefined;
@@ -439,16 +556,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       first.onProfile?.(msg.p, ms, cold);
     }
     if (msg.t === 'ok') this.finish(first, { ok: true, value: msg.v }, where);
-    else if (msg.t === 'chunk') {
-      if (!first.settled) {
-        this.counters.completed++;
-        this.settle(
-          first,
-          true,
-          msg.r.map((o): Settled<unknown> => (o.ok ? o : { ok: false, error: deserializeError(o.error, where) })),
-        );
-      }
-    } else if (msg.k === 'load') {
+    else if (msg.t === 'chunk') this.chunkProgress(first, msg.r.map((o) => settledOf(o, where)));
+    else if (msg.k === 'load') {
       // The module failed to load: every task sent with it (a batch shares one module) fails alike.
       const broken = new ExecutorBrokenError(
         `${this.config.owner}: the task module ${first.ref.module} failed to load in ${where}: ${msg.e.message}`,
@@ -461,6 +570,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         this.settle(job, false, broken);
       }
     } else this.finish(first, { ok: false, error: msg.e }, where);
+    if (this.hot && jobs.length > 0) this.note('next', undefined, jobs.length);
     this.release(slot);
   }
 
@@ -477,6 +587,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   private onExit(slot: Slot, info: ExitInfo): void {
     this.slots.delete(slot);
+    if (this.hot && this.listenerCount('workerExit') > 0) {
+      const reason = slot.exitReason ?? (slot.ready ? 'crash' : 'start-failed');
+      this.emit('workerExit', { ...workerInfo(slot), reason, exitCode: info.code, signal: info.signal });
+    }
     this.removeIdle(slot);
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
     const jobs = slot.jobs;
@@ -496,28 +610,13 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         if (this.broken) this.failQueued();
         else this.breakDown(describeExit(info), info.error);
       }
-    } else if (jobs.length > 1) {
-      // Which task of the batch crashed is not known: its unanswered tasks run again, alone,
-      // so the one that crashes fails by itself (the others may run a second time).
-      this.requeue(open, true);
-    } else if (open.length === 1) {
-      const job = open[0] as Job;
-      this.counters.crashed++;
-      this.counters.failed++;
-      this.settle(
-        job,
-        false,
-        new WorkerCrashedError({
-          worker: slot.channel.label,
-          reason: crashReason(info),
-          exitCode: info.code,
-          signal: info.signal,
-          stderr: info.stderr,
-          task: taskLabel(job.ref),
-          cause: info.error,
-        }),
-      );
+    } else if (slot.crash && !slot.stopping) {
+      this.attributedCrash(slot, jobs, slot.crash, info);
+    } else {
+      this.unattributedCrash(slot, open, info);
     }
+    if (slot.crash?.who === 'settled') this.lateCrash(slot, slot.crash, info);
+    if (this.hot && jobs.length > 0) this.note('next', undefined, jobs.length);
     slot.markExited();
     this.onSpareCapacity?.();
     if (!this.closing || this.queue.length > 0) {
@@ -525,6 +624,101 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       while (!this.closing && !this.broken && this.slots.size < this.config.min) this.release(this.spawn());
     }
     if (this.running === 0) this.notifyDrained();
+  }
+
+  /**
+   * The worker said whose code killed it (attribution.ts). What its unit had finished is
+   * kept; the culprit, when it is the task running now, fails alone; the rest run again.
+   */
+  private attributedCrash(slot: Slot, jobs: Job[], report: CrashReport, info: ExitInfo): void {
+    const where = slot.channel.label;
+    const done = report.r.map((o) => settledOf(o, where));
+    const chunk = jobs.length === 1 && (jobs[0] as Job).chunk ? (jobs[0] as Job) : undefined;
+    if (chunk) return this.chunkCrash(slot, info, chunk, done, report.who);
+    const k = Math.min(done.length, jobs.length);
+    for (let j = 0; j < k; j++) this.finish(jobs[j] as Job, report.r[j] as ChunkOutcome, where);
+    const culprit = report.who === 'current' ? jobs[k] : undefined;
+    const rest = jobs.slice(k).filter((j) => j !== culprit && !j.settled);
+    if (culprit && !culprit.settled) this.crashFail(slot, info, culprit);
+    if (report.who === 'unknown') this.unattributedCrash(slot, rest, info);
+    else this.requeue(rest, false);
+  }
+
+  /** Nobody named: one task running takes the blame; several (a batch) run again alone, so the culprit fails by itself. */
+  private unattributedCrash(slot: Slot, open: Job[], info: ExitInfo): void {
+    if (open.length > 1) {
+      // Which task of the batch crashed is not known: its unanswered tasks run again, alone,
+      // so the one that crashes fails by itself (the others may run a second time).
+      this.requeue(open, true);
+      return;
+    }
+    const job = open[0];
+    if (!job) return;
+    if (job.chunk) this.chunkCrash(slot, info, job, [], 'unknown');
+    else this.crashFail(slot, info, job);
+  }
+
+  /**
+   * A chunk's worker died after finishing `done` of the inputs it was sent. The input
+   * running then fails alone when it is known to be the culprit; when it is not known
+   * and several were left, the rest goes one input at a time until the crash recurs.
+   */
+  private chunkCrash(slot: Slot, info: ExitInfo, chunk: Job, done: Settled<unknown>[], who: CrashReport['who']): void {
+    if (chunk.settled) return;
+    const left = chunkInputs(chunk).length - done.length;
+    if (who === 'unknown' && left > 1) chunk.step = true;
+    else if (who !== 'settled' && left > 0) {
+      this.counters.crashed++;
+      done.push({ ok: false, error: this.crashError(slot, info, chunk) });
+    }
+    this.chunkProgress(chunk, done);
+  }
+
+  private crashFail(slot: Slot, info: ExitInfo, job: Job): void {
+    this.counters.crashed++;
+    this.counters.failed++;
+    this.settle(job, false, this.crashError(slot, info, job));
+  }
+
+  private crashError(slot: Slot, info: ExitInfo, job: Job): WorkerCrashedError {
+    const crash = new WorkerCrashedError({
+      worker: slot.channel.label,
+      reason: crashReason(info),
+      exitCode: info.code,
+      signal: info.signal,
+      stderr: info.stderr,
+      task: taskLabel(job.ref),
+      cause: info.error,
+    });
+    if (this.hot && this.listenerCount('crash') > 0) this.emit('crash', crash);
+    return crash;
+  }
+
+  /** A settled task's leftover code killed the worker: nothing failed, but the user should hear of it. */
+  private lateCrash(slot: Slot, report: CrashReport, info: ExitInfo): void {
+    this.lateCrashes++;
+    const task = report.n ? report.n.slice(report.n.lastIndexOf('/') + 1) : 'a task';
+    const cause = info.error instanceof Error ? `: ${info.error.message}` : ` (${describeExit(info)})`;
+    process.emitWarning(
+      `${this.config.owner}: ${slot.channel.label} died of an error thrown by ${task} after that task had settled${cause}. No task failed: the one it was running was started again on a fresh worker.`,
+      { code: 'BOUNDWISE_LATE_CRASH' },
+    );
+  }
+
+  /**
+   * A chunk moved on by `outcomes` (of the inputs from its offset). Done: it settles with
+   * every input's outcome. Not done (a crash cut it short): the rest goes back to the front.
+   */
+  private chunkProgress(job: Job, outcomes: Settled<unknown>[]): void {
+    if (job.settled) return;
+    const parts = job.parts ? job.parts.concat(outcomes) : outcomes;
+    if (parts.length >= (job.input as unknown[]).length) {
+      this.counters.completed++;
+      this.settle(job, true, parts);
+      return;
+    }
+    job.parts = parts;
+    this.requeue([job], false);
   }
 
   private requeue(jobs: Job[], solo: boolean): void {
@@ -547,6 +741,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       job.removed = true;
       this.queue.removed();
       this.settle(job, false, reason);
+      if (this.hot) this.note('dequeued');
       if (this.running === 0) this.notifyDrained();
       return;
     }
@@ -556,8 +751,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     } catch {
       // The worker is already gone; its exit handler cleans up.
     }
-    if (this.config.cancelGrace === 0) this.stop(slot);
-    else slot.graceTimer ??= setTimeout(() => slot.jobs.includes(job) && this.stop(slot), this.config.cancelGrace);
+    if (this.config.cancelGrace === 0) this.stop(slot, 'cancel');
+    // Stopped only if a cancelled task is still going: in a batch, an aborted task the worker
+    // skipped or saw end says so at once ('ended'); the batch's others are not its concern.
+    else slot.graceTimer ??= setTimeout(() => slot.jobs.some((j) => j.settled && !j.ended) && this.stop(slot, 'cancel'), this.config.cancelGrace);
   }
 
   private cancelAll(reason: unknown): void {
@@ -565,6 +762,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.counters.cancelled++;
       this.settle(job, false, reason);
     }
+    if (this.hot) this.note('dequeued');
     for (const slot of this.slots) for (const job of slot.jobs) if (!job.settled) this.abort(job, reason);
   }
 
@@ -578,6 +776,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
     if (ok) job.resolve(value);
     else job.reject(value);
+    if (this.hot) this.note(ok ? 'completed' : 'error', value);
   }
 
   private breakDown(why: string, cause: unknown): void {
@@ -622,7 +821,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (this.sweepSoon) clearImmediate(this.sweepSoon);
     this.reaper = undefined;
     this.sweepSoon = undefined;
-    for (const slot of this.slots) this.stop(slot);
+    for (const slot of this.slots) this.stop(slot, 'close');
     await Promise.all([...this.slots].map((s) => s.exited));
   }
 }
@@ -630,6 +829,22 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 function onTimeout(pool: Pool, job: Job): void {
   job.timer = undefined;
   pool.abort(job, timeoutError(`${taskLabel(job.ref)} timed out after ${job.timeout} ms of running`));
+}
+
+function workerInfo(slot: Slot): WorkerInfo {
+  return { workerId: slot.id, label: slot.channel.label };
+}
+
+/** The inputs of a chunk still to run: from its offset, one at a time once it must find a crashing input. */
+function chunkInputs(job: Job): unknown[] {
+  const inputs = job.input as unknown[];
+  const offset = job.parts?.length ?? 0;
+  if (job.step) return inputs.slice(offset, offset + 1);
+  return offset === 0 ? inputs : inputs.slice(offset);
+}
+
+function settledOf(o: ChunkOutcome, where: string): Settled<unknown> {
+  return o.ok ? o : { ok: false, error: deserializeError(o.error, where) };
 }
 
 function crashReason(info: ExitInfo): CrashReason {

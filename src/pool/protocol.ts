@@ -43,4 +43,11 @@ export type FromWorker =
   | { t: 'err'; id: number; e: SerializedError; k?: FailureKind; p?: TaskProfile }
   | { t: 'chunk'; id: number; r: ChunkOutcome[]; p?: TaskProfile }
   /** The outcomes of a batch, in the order of its ids; `id` is the batch's first. */
-  | { t: 'batch'; id: number; r: ChunkOutcome[] };
+  | { t: 'batch'; id: number; r: ChunkOutcome[] }
+  /** A task aborted inside a batch has ended (or was skipped): the worker need not be stopped for it. */
+  | { t: 'ended'; id: number }
+  /**
+   * The worker is dying (attribution.ts): whose code it was (`n`, `who`), and the outcomes `r`
+   * of the inputs its current unit (first job `id`, -1 for none) had finished.
+   */
+  | { t: 'crash'; id: number; who: 'current' | 'settled' | 'unknown'; r: ChunkOutcome[]; n?: string };

@@ -1,9 +1,12 @@
 /** The pool's two records: a task on its way (Job) and a worker with its jobs (Slot). */
 import type { TransferListItem } from 'node:worker_threads';
 import type { Queued } from '../queue.js';
+import type { WorkerExitReason } from '../control.js';
 import type { TaskRef } from '../task.js';
 import type { WorkerChannel } from './channel.js';
 import type { TaskProfile } from './protocol.js';
+import type { Settled } from '../map.js';
+import type { CrashReport } from './attribution.js';
 
 /** Internal extras to `run`: `auto()` asks workers for a profile of each task. */
 export interface SubmitExtras {
@@ -21,7 +24,15 @@ export class Job implements Queued {
   settled = false;
   /** Never batched again: it was in a batch whose worker died (see Pool.onExit). */
   solo = false;
+  /** Cancelled inside a batch, and the worker said that it has ended or was skipped. */
+  ended = false;
+  /** A chunk cut short by a crash: the outcomes of its first inputs; the rest runs again. */
+  parts: Settled<unknown>[] | undefined = undefined;
+  /** A chunk whose crashing input is unknown: sent one input at a time from now on. */
+  step = false;
   slot: Slot | undefined = undefined;
+  /** run(…, { id }): the name setPriority() finds it by. */
+  name: string | undefined = undefined;
   startedAt = 0;
   timer: NodeJS.Timeout | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
@@ -31,7 +42,7 @@ export class Job implements Queued {
     readonly ref: TaskRef,
     readonly input: unknown,
     readonly chunk: boolean,
-    readonly priority: number,
+    public priority: number,
     readonly timeout: number,
     readonly signal: AbortSignal | undefined,
     readonly transfer: TransferListItem[] | undefined,
@@ -51,6 +62,12 @@ export class Slot {
   /** When it last became idle (performance.now()), for the idle reaper. */
   idleSince = 0;
   graceTimer: NodeJS.Timeout | undefined = undefined;
+  /** Its last words, if it said whose code killed it (attribution.ts). */
+  crash: CrashReport | undefined = undefined;
+  /** recycleWorkers() was called while it lived: stop it when it is next free. */
+  recycle = false;
+  /** Why the pool stopped it (for the workerExit event); unset if it died on its own. */
+  exitReason: WorkerExitReason | undefined = undefined;
   channel!: WorkerChannel;
   readonly exited: Promise<void>;
   markExited!: () => void;

@@ -11,12 +11,13 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
-import { serializeError, deserializeError, type SerializedError } from '../remote-error.js';
+import { serializeError, deserializeError, plainError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
 import { TaskOutputError, TaskNotFoundError } from '../errors.js';
 import { unwrapTransfer } from './transfer.js';
 import { readingCost, threadTimes, type ThreadTimes } from './cpu.js';
 import type { ToWorker, FromWorker, ChunkOutcome, TaskProfile } from './protocol.js';
+import { CrashWitness, type CrashReport, type Owner, type Unit } from './attribution.js';
 
 export interface Port {
   post(message: FromWorker, transfer?: TransferListItem[]): void;
@@ -34,6 +35,9 @@ class Context implements TaskContext {
     }
     return this.controller.signal;
   }
+  get wasAborted(): boolean {
+    return this.aborted;
+  }
   abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
@@ -50,17 +54,19 @@ export interface Runner {
   (message: ToWorker): void;
   /** Tasks started and not yet answered. */
   readonly busy: () => number;
+  /** The last words of a dying worker (attribution.ts); the entry posts them from its exit hooks. */
+  readonly crashReport: () => CrashReport | undefined;
 }
 
 /**
  * One input of a chunk or batch: its value, or its error ready to cross back.
  * Synchronous tasks get a synchronous answer, so a batch of them costs no microtasks.
  */
-function outcomeOf(fn: TaskFunction, input: unknown, ctx: TaskContext): ChunkOutcome | Promise<ChunkOutcome> {
+function outcomeOf(witness: CrashWitness, owner: Owner, fn: TaskFunction, input: unknown, ctx: TaskContext): ChunkOutcome | Promise<ChunkOutcome> {
   const fail = (error: unknown): ChunkOutcome => ({ ok: false, error: serializeError(error) });
   let result: unknown;
   try {
-    result = fn(input, ctx);
+    result = witness.run(owner, fn, input, ctx);
   } catch (error) {
     return fail(error);
   }
@@ -74,6 +80,7 @@ export function createRunner(port: Port, where: string): Runner {
   /** Tasks of the current batch not started yet, and the reasons of those aborted before they could start. */
   const waiting = new Set<number>();
   const abortedEarly = new Map<number, unknown>();
+  const witness = new CrashWitness((id) => running.has(id));
 
   async function load(m: string, n: string): Promise<TaskFunction> {
     const mod = await importModule(m);
@@ -117,7 +124,11 @@ export function createRunner(port: Port, where: string): Runner {
     const msg: FromWorker = { t: 'err', id, e };
     if (kind) msg.k = kind;
     if (p) msg.p = p;
-    port.post(msg);
+    try {
+      port.post(msg);
+    } catch {
+      port.post({ ...msg, e: plainError(e) });
+    }
   }
 
   async function runOne(msg: Extract<ToWorker, { t: 'run' }>, fn: TaskFunction | undefined): Promise<void> {
@@ -130,7 +141,7 @@ export function createRunner(port: Port, where: string): Runner {
       if (!fn) return;
       // Measured from here: loading the module is not the task's own behaviour.
       if (msg.p) start = profileStart();
-      let result = fn(msg.i, ctx);
+      let result = witness.run({ id: msg.id, k: 0, task: `${msg.m}#${msg.n}` }, fn, msg.i, ctx);
       if (isThenable(result)) result = await result;
       sendOk(msg.id, `${msg.m}#${msg.n}`, result, start && profileEnd(start, first));
     } catch (error) {
@@ -160,10 +171,15 @@ export function createRunner(port: Port, where: string): Runner {
     }
     const start = msg.p ? profileStart() : undefined;
     const outcomes: ChunkOutcome[] = new Array(msg.i.length);
+    const unit: Unit = { first: msg.id, ids: undefined, k: 0, outcomes };
+    witness.begin(unit);
+    const task = `${msg.m}#${msg.n}`;
     for (let k = 0; k < msg.i.length; k++) {
-      const o = outcomeOf(fn, msg.i[k], ctx);
+      unit.k = k;
+      const o = outcomeOf(witness, { id: msg.id, k, task }, fn, msg.i[k], ctx);
       outcomes[k] = o instanceof Promise ? await o : o;
     }
+    witness.end(unit);
     running.delete(msg.id);
     postOutcomes('chunk', msg.id, outcomes, `${msg.m}#${msg.n}`, start && profileEnd(start));
   }
@@ -171,22 +187,31 @@ export function createRunner(port: Port, where: string): Runner {
   async function runBatch(msg: Extract<ToWorker, { t: 'batch' }>): Promise<void> {
     for (const id of msg.ids) waiting.add(id);
     const outcomes: ChunkOutcome[] = new Array(msg.ids.length);
+    const unit: Unit = { first: msg.ids[0] as number, ids: msg.ids, k: 0, outcomes };
+    witness.begin(unit);
     const fn = fns.get(`${msg.m}#${msg.n}`) ?? (await loadOrReportBatch(msg));
+    const task = `${msg.m}#${msg.n}`;
     for (let k = 0; k < msg.ids.length; k++) {
       const id = msg.ids[k] as number;
+      unit.k = k;
       waiting.delete(id);
       if (!fn) continue;
       if (abortedEarly.has(id)) {
+        // Skipped (the pool heard 'ended' when the abort came).
         outcomes[k] = { ok: false, error: serializeError(abortedEarly.get(id)) };
         abortedEarly.delete(id);
         continue;
       }
       const ctx = new Context();
       running.set(id, ctx);
-      const o = outcomeOf(fn, msg.i[k], ctx);
+      const o = outcomeOf(witness, { id, k, task }, fn, msg.i[k], ctx);
       outcomes[k] = o instanceof Promise ? await o : o;
       running.delete(id);
+      // An aborted task of a batch has ended: said now, not with the batch's answer, which may
+      // come after cancelGrace (the pool would stop this worker and run the batch's others again).
+      if (ctx.wasAborted) port.post({ t: 'ended', id });
     }
+    witness.end(unit);
     if (!fn) return;
     postOutcomes('batch', msg.ids[0] as number, outcomes, `${msg.m}#${msg.n}`);
   }
@@ -237,7 +262,7 @@ export function createRunner(port: Port, where: string): Runner {
           running.set(msg.id, ctx);
           let result: unknown;
           try {
-            result = fn(msg.i, ctx);
+            result = witness.run({ id: msg.id, k: 0, task: `${msg.m}#${msg.n}` }, fn, msg.i, ctx);
           } catch (error) {
             running.delete(msg.id);
             sendErr(msg.id, error);
@@ -273,10 +298,14 @@ export function createRunner(port: Port, where: string): Runner {
         const reason = deserializeError(msg.r as SerializedError, where);
         const ctx = running.get(msg.id);
         if (ctx) ctx.abort(reason);
-        else if (waiting.has(msg.id)) abortedEarly.set(msg.id, reason);
+        else if (waiting.has(msg.id)) {
+          // It will be skipped, never started: say so now, so the pool does not stop this worker.
+          abortedEarly.set(msg.id, reason);
+          port.post({ t: 'ended', id: msg.id });
+        }
         return;
       }
     }
   };
-  return Object.assign(handle, { busy: () => running.size + waiting.size });
+  return Object.assign(handle, { busy: () => running.size + waiting.size, crashReport: () => witness.report() });
 }

@@ -14,6 +14,19 @@ process.on('disconnect', () => process.exit(0));
 // turns into TaskOutputError.
 const handle = createRunner({ post: (message) => void send(message) }, `process ${process.pid}`);
 process.on('message', (message: ToWorker) => handle(message));
+// A dying child names the task whose code killed it, and what its batch or chunk had done
+// (pool/attribution.ts); the pool reads it before it sees the channel close.
+const lastWords = (): void => {
+  const report = handle.crashReport();
+  if (!report || !process.connected) return;
+  try {
+    send(report);
+  } catch {
+    // the channel is going: the pool falls back to its own rules
+  }
+};
+process.on('uncaughtExceptionMonitor', lastWords);
+process.on('exit', lastWords);
 // Ready before any task is read: written to the pipe now, so even a child that
 // dies on its first task has said it started (its crash is the task's, not a start failure).
 send({ t: 'ready' });

@@ -5,6 +5,7 @@
  * process), its isolation, and recycling on memory.
  */
 import { Pool, type PoolStats } from '../pool/pool.js';
+import { RUN_DEFAULT_OPTIONS } from '../executor.js';
 import { commonPoolConfig } from '../pool/options.js';
 import { intOption, knownOptions, msOption, objectOption, oneOf, stringArrayOption } from '../options.js';
 import { InvalidOptionError, OptionRangeError } from '../errors.js';
@@ -30,7 +31,8 @@ export interface ProcessesOptions {
   /** Environment of the children; default: the parent's. */
   env?: Record<string, string | undefined>;
   /**
-   * Node flags of the children; default: the parent's (so `--import tsx` is inherited).
+   * Node flags of the children; default: the parent's (so `--import tsx` is inherited), minus those that
+   * name a program to run or open a port (`-e`, `-p`, `--test`, `--watch`, `--inspect`…; see exec-argv.ts).
    * Given flags replace the parent's: include `--import tsx` if task modules are TypeScript.
    */
   execArgv?: string[];
@@ -45,6 +47,7 @@ export interface ProcessesOptions {
 }
 
 const KNOWN = [
+  ...RUN_DEFAULT_OPTIONS,
   'min',
   'max',
   'idleTimeout',

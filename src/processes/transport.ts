@@ -28,6 +28,7 @@ import { LineTail } from './lines.js';
 import { rssMb } from './memory.js';
 import { canUseDeathSignal, deathSignalFork } from './deathsig.js';
 import { PARENT_PID_ENV } from './watchdog.js';
+import { inheritableExecArgv } from './exec-argv.js';
 
 // The entry sits next to this file, as .ts when running from source under tsx.
 const entry = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './child.ts' : './child.js', import.meta.url));
@@ -137,14 +138,15 @@ export class ProcessTransport implements Transport {
 }
 
 /**
- * The children's flags: the user's, else the parent's (as with threads(), given
- * flags replace the parent's; include `--import tsx` for TypeScript tasks). With
+ * The children's flags: the user's, else the parent's minus those that name a
+ * program to run or open a port (exec-argv.ts). Given flags replace the
+ * parent's, as with threads(): include `--import tsx` for TypeScript tasks. With
  * another cwd, a module hook given as a bare or relative specifier
  * (`--import tsx`) would be looked up from that directory and not be found, so
  * it is resolved here, from the parent's side, first.
  */
 export function childExecArgv(user: string[] | undefined, cwd: string | undefined): string[] {
-  const argv = [...(user ?? process.execArgv)];
+  const argv = user ? [...user] : inheritableExecArgv(process.execArgv);
   if (cwd === undefined) return argv;
   return argv.map((arg, k) => {
     const flag = argv[k - 1] as string;

@@ -5,6 +5,7 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import { Pool, type PoolStats } from '../pool/pool.js';
+import { RUN_DEFAULT_OPTIONS } from '../executor.js';
 import { commonPoolConfig } from '../pool/options.js';
 import { intOption, knownOptions, objectOption, stringArrayOption } from '../options.js';
 import { ThreadTransport } from './transport.js';
@@ -33,6 +34,7 @@ export interface ThreadsOptions {
 }
 
 const KNOWN = [
+  ...RUN_DEFAULT_OPTIONS,
   'min',
   'max',
   'idleTimeout',

@@ -28,6 +28,19 @@ const pollOnce = (): boolean => {
 const busy = (): boolean => handle.busy() > 0;
 const now = () => performance.now();
 
+// A dying thread names the task whose code killed it, and what its batch or chunk had done
+// (pool/attribution.ts). Posting is synchronous, so the pool reads it before the exit.
+const lastWords = (): void => {
+  const report = handle.crashReport();
+  try {
+    if (report) out.postMessage(report);
+  } catch {
+    // an outcome that cannot be cloned: the pool falls back to its own rules
+  }
+};
+process.on('uncaughtExceptionMonitor', lastWords);
+process.on('exit', lastWords);
+
 port.on('message', (m: ToWorker) => {
   if (m.t === 'port') {
     out = m.port;

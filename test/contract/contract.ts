@@ -20,12 +20,15 @@ import {
 import { Gate } from '../helpers/gate.js';
 import type { ContractFactory } from './spec.js';
 import { rejection } from '../helpers/rejection.js';
+import { defineEdgeCases } from './edges.js';
+import { defineQueueControl } from './control.js';
 
 const fixtures = new URL('../fixtures/tasks.ts', import.meta.url);
 const t = tasks<typeof import('../fixtures/tasks.js')>(fixtures);
 
 
 export function defineContract(factoryUrl: URL): void {
+  defineEdgeCases(factoryUrl);
   describe(`executor contract: ${factoryUrl.pathname.split('/').pop()}`, async () => {
     const f = (await import(factoryUrl.href)) as ContractFactory;
     let gate: Gate;
@@ -361,5 +364,7 @@ export function defineContract(factoryUrl: URL): void {
       assert.equal(code, 0);
       assert.deepEqual(JSON.parse(out), { results: [2, 4, 6, 8], mapped: [10, 12, 14] });
     });
+
+    defineQueueControl(f, () => gate, name);
   });
 }

@@ -1,12 +1,15 @@
-import type { Executor } from '../../src/executor.js';
+import type { BaseExecutor } from '../../src/executor.js';
 
 /** What a contract factory module (test/contract/factories/NAME.ts) exports. */
 export interface ContractFactory {
   name: string;
-  /** An executor that runs at most `slots` tasks at once. */
-  create(opts: { slots: number; maxQueue?: number }): Executor;
+  /**
+   * An executor that runs at most `slots` tasks at once; `extra`: executor-wide
+   * options every executor accepts (autoStart, timeout, priority).
+   */
+  create(opts: { slots: number; maxQueue?: number; extra?: Record<string, unknown> }): BaseExecutor;
   /** Construct with raw, possibly bad, options. */
-  createRaw(options: unknown): Executor;
+  createRaw(options: unknown): BaseExecutor;
   /** Inputs and outputs cross a thread or process boundary (cloning, remote stacks). */
   remote: boolean;
   /** It can stop CPU work that ignores its signal (by terminating the worker). */

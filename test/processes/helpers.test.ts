@@ -6,6 +6,7 @@ import { parseVmRssMb, rssMb } from '../../src/processes/memory.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { childExecArgv } from '../../src/processes/transport.js';
+import { inheritableExecArgv } from '../../src/processes/exec-argv.js';
 
 test('LineTail splits chunks into lines and keeps the last N', () => {
   const cases: Array<{ chunks: string[]; keep: number; end?: boolean; tail: string[]; seen: string[] }> = [
@@ -45,7 +46,7 @@ test('parseVmRssMb reads VmRSS in kB from /proc/<pid>/status', () => {
 });
 
 test('childExecArgv: the parent flags by default, the given ones instead; hooks resolved when cwd changes', () => {
-  assert.deepEqual(childExecArgv(undefined, undefined), process.execArgv);
+  assert.deepEqual(childExecArgv(undefined, undefined), inheritableExecArgv(process.execArgv));
   assert.deepEqual(childExecArgv(['--max-old-space-size=64'], undefined), ['--max-old-space-size=64']);
   // This test file runs under `--import tsx`: with another cwd the bare "tsx" becomes a file URL.
   const moved = childExecArgv(undefined, '/');

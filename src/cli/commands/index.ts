@@ -2,6 +2,7 @@ import type { CAC } from 'cac';
 import { register as classify } from './classify.js';
 import { register as watch } from './watch.js';
 import { register as demo } from './demo.js';
+import { register as bench } from './bench.js';
 
 /** Every CLI command registers itself here; one import per command file. */
-export const commands: Array<(cli: CAC) => void> = [classify, watch, demo];
+export const commands: Array<(cli: CAC) => void> = [classify, watch, demo, bench];

@@ -15,13 +15,17 @@ import { constants } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBlock, formatSummary } from '../../watch/format.js';
-import { parseThreshold } from '../../watch/threshold.js';
+import { MIN_THRESHOLD_MS } from '../../watch/threshold.js';
+import { document } from '../help.js';
+import { jsonSink, reportSink } from '../output.js';
+import { durationFlag, UsageError } from '../usage.js';
 import { BlockTracker } from '../../watch/tracker.js';
 import type { BlockReport } from '../../watch/types.js';
 
 interface WatchCliOptions {
-  threshold?: string;
-  json?: boolean;
+  threshold?: unknown;
+  json?: unknown;
+  report?: unknown;
   '--'?: string[];
 }
 
@@ -58,17 +62,10 @@ function lineReader(file: string): () => string[] {
 }
 
 export async function runWatch(command: string[], options: WatchCliOptions): Promise<number> {
-  let thresholdMs: number;
-  try {
-    thresholdMs = parseThreshold(options.threshold ?? '100ms', '--threshold');
-  } catch (error) {
-    process.stderr.write(`boundwise watch: ${(error as Error).message}\n`);
-    return 2;
-  }
-  if (command.length === 0) {
-    process.stderr.write('boundwise watch: give the program to run after --, e.g. boundwise watch -- node app.js\n');
-    return 2;
-  }
+  const thresholdMs = durationFlag('--threshold', options.threshold, 100, { min: MIN_THRESHOLD_MS });
+  const json = jsonSink(options.json);
+  const human = reportSink(options.report);
+  if (command.length === 0) throw new UsageError('give the program to run after --, e.g. boundwise watch -- node app.js');
   const dir = mkdtempSync(join(tmpdir(), 'boundwise-watch-'));
   const file = join(dir, 'blocks.jsonl');
   writeFileSync(file, '');
@@ -77,8 +74,8 @@ export async function runWatch(command: string[], options: WatchCliOptions): Pro
   const emit = (report: BlockReport) => {
     // Counted across every watched process of the tree.
     report.count = tracker.add(report);
-    if (options.json) process.stdout.write(JSON.stringify(report) + '\n');
-    else process.stderr.write(formatBlock(report));
+    if (json) json.write(JSON.stringify(report) + '\n');
+    if (!json || json.file !== undefined || options.report !== undefined) human.write(formatBlock(report));
   };
   const drain = () => {
     for (const line of readLines()) {
@@ -108,12 +105,14 @@ export async function runWatch(command: string[], options: WatchCliOptions): Pro
     });
     drain();
     const summary = tracker.summary();
-    if (options.json) process.stdout.write(JSON.stringify(summary) + '\n');
-    else process.stderr.write(formatSummary(summary));
+    if (json) json.write(JSON.stringify(summary) + '\n');
+    if (!json || json.file !== undefined || options.report !== undefined) human.write(formatSummary(summary));
     return signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
   } catch (error) {
-    process.stderr.write(`boundwise watch: cannot run ${command[0]}: ${(error as Error).message}\n`);
-    return 127;
+    // As a shell does: 127 when the command is not found, 126 when it cannot be executed.
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(`boundwise watch: ${code === 'ENOENT' ? 'command not found' : 'cannot execute'}: ${command[0]}\n`);
+    return code === 'ENOENT' ? 127 : 126;
   } finally {
     clearInterval(poll);
     for (const signal of FORWARDED) process.removeListener(signal, forward);
@@ -122,14 +121,32 @@ export async function runWatch(command: string[], options: WatchCliOptions): Pro
 }
 
 export function register(cli: CAC): void {
-  cli
+  const command = cli
     .command('watch [...command]', 'Run a Node.js program and name the code that blocks its event loop')
-    .option('--threshold <duration>', 'Report blocks longer than this (e.g. 50ms, 0.2s)', { default: '100ms' })
-    .option('--json', 'JSON lines on stdout: one per block, then a summary')
+    .usage('watch [options] -- COMMAND [ARGS…]')
+    .option('--threshold <duration>', `Report blocks longer than this, at least ${MIN_THRESHOLD_MS}ms (default: 100ms)`)
+    .option('--json [file]', 'JSON lines, one per block, then a summary: on stdout, or written to <file>')
+    .option('--report <file>', 'Write the human reports to <file> instead of stderr')
     .example('boundwise watch -- node server.js')
     .example('boundwise watch --threshold 50ms --json -- npx tsx app.ts')
+    .example('boundwise watch --report blocks.txt -- npm start')
+    // Its flags are checked by main.ts; the program's own go after --.
+    .allowUnknownOptions()
     .action(async (command: string[], options: WatchCliOptions) => {
       process.exitCode = await runWatch([...command, ...(options['--'] ?? [])], options);
     });
+  document(command, {
+    output:
+      "The program's stdio is untouched. Reports go to stderr (or to --report FILE) as the blocks\n" +
+      'happen, and a summary at exit. --json writes JSON lines to stdout, mixed with the program\'s own\n' +
+      'stdout (pick the lines with a "type"), or to FILE with --json FILE.\n' +
+      'Durations: 100 (milliseconds), 250ms, 1.5s, 2m.',
+    exitCodes: [
+      ['N', "the program's own exit code"],
+      ['128+N', 'the program was killed by signal N'],
+      [126, 'the command was found but cannot be executed (permission denied)'],
+      [127, 'the command was not found'],
+      [2, 'usage error: an unknown option, no -- COMMAND, a bad threshold'],
+    ],
+  });
 }
-

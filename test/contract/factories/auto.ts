@@ -2,7 +2,7 @@ import { auto } from '../../../src/auto/index.js';
 import type { ContractFactory } from '../spec.js';
 
 export const name: ContractFactory['name'] = 'auto';
-export const create: ContractFactory['create'] = ({ slots, maxQueue }) => {
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) => {
   const q = maxQueue !== undefined ? { maxQueue } : {};
   // maxBlockingThreads: 0 keeps auto() to exactly `slots` threads, as the contract's queueing tests need;
   // headStart: false probes the contract's async tasks on threads too (on the loop they are loop()'s contract).
@@ -13,6 +13,7 @@ export const create: ContractFactory['create'] = ({ slots, maxQueue }) => {
     loop: { concurrency: slots, ...q },
     threads: { max: slots, cancelGrace: 200, ...q },
     processes: { max: slots, cancelGrace: 200, ...q },
+    ...extra,
   });
 };
 export const createRaw: ContractFactory['createRaw'] = (options) => auto(options as Parameters<typeof auto>[0]);

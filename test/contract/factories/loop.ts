@@ -2,8 +2,8 @@ import { loop } from '../../../src/loop/index.js';
 import type { ContractFactory } from '../spec.js';
 
 export const name: ContractFactory['name'] = 'loop';
-export const create: ContractFactory['create'] = ({ slots, maxQueue }) =>
-  loop({ concurrency: slots, ...(maxQueue !== undefined && { maxQueue }) });
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) =>
+  loop({ concurrency: slots, ...(maxQueue !== undefined && { maxQueue }), ...extra });
 export const createRaw: ContractFactory['createRaw'] = (options) => loop(options as Parameters<typeof loop>[0]);
 export const remote = false;
 export const stopsRunaway = false;

@@ -2,8 +2,8 @@ import { processes } from '../../../src/processes/index.js';
 import type { ContractFactory } from '../spec.js';
 
 export const name: ContractFactory['name'] = 'processes';
-export const create: ContractFactory['create'] = ({ slots, maxQueue }) =>
-  processes({ max: slots, cancelGrace: 200, killTimeout: 500, ...(maxQueue !== undefined && { maxQueue }) });
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) =>
+  processes({ max: slots, cancelGrace: 200, killTimeout: 500, ...(maxQueue !== undefined && { maxQueue }), ...extra });
 export const createRaw: ContractFactory['createRaw'] = (options) => processes(options as Parameters<typeof processes>[0]);
 export const remote = true;
 export const stopsRunaway = true;

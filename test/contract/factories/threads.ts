@@ -2,8 +2,8 @@ import { threads } from '../../../src/threads/index.js';
 import type { ContractFactory } from '../spec.js';
 
 export const name: ContractFactory['name'] = 'threads';
-export const create: ContractFactory['create'] = ({ slots, maxQueue }) =>
-  threads({ max: slots, cancelGrace: 200, ...(maxQueue !== undefined && { maxQueue }) });
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) =>
+  threads({ max: slots, cancelGrace: 200, ...(maxQueue !== undefined && { maxQueue }), ...extra });
 export const createRaw: ContractFactory['createRaw'] = (options) => threads(options as Parameters<typeof threads>[0]);
 export const remote = true;
 export const stopsRunaway = true;

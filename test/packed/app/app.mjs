@@ -1,0 +1,19 @@
+// A JavaScript app using the installed package with the same TypeScript tasks.
+import { auto, processes, tasks, threads } from 'boundwise';
+
+const conventional = tasks(new URL('./tasks.js', import.meta.url));
+const direct = tasks(new URL('./tasks.ts', import.meta.url));
+
+async function exercise(pool) {
+  const out = [await pool.run(conventional.square, { n: 3 }), await pool.run(direct.later, 4)];
+  for await (const v of pool.map(conventional.square, [{ n: 1 }, { n: 2 }], { chunkSize: 2 })) out.push(v);
+  await pool.close();
+  return out;
+}
+
+const result = {
+  threads: await exercise(threads({ max: 1 })),
+  processes: await exercise(processes({ max: 1 })),
+  auto: await exercise(auto({ threads: { max: 1 }, processes: { max: 1 } })),
+};
+console.log(JSON.stringify(result));
