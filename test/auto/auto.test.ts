@@ -34,8 +34,10 @@ describe('auto(): routes each task to the model that fits', () => {
     await runMany(3, () => pool.run(w.spin, 30));
     const d = pool.explain(w.spin);
     assert.equal(d.model, 'threads', d.reason);
-    assert.equal(d.behaviour, 'calculating');
-    assert.match(d.reason, /^threads — calculates \d+ % of its \d+(\.\d)? ms; dispatch costs ~/);
+    // A thread throttled by its cgroup's CPU quota (a crowded shared host) is neither running nor
+    // queued for a CPU, so its time can read as blocking: both mean threads.
+    assert.ok(d.behaviour === 'calculating' || d.behaviour === 'waiting-blocking', d.reason);
+    if (d.behaviour === 'calculating') assert.match(d.reason, /^threads — calculates \d+ % of its \d+(\.\d)? ms; dispatch costs ~/);
   });
 
   test('tiny CPU → inline on the loop, and it stays there', async () => {
