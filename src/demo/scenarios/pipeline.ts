@@ -1,7 +1,7 @@
 /**
  * 6. The guides' pipeline: fetch documents (waits, async), extract features
  * (calculates, tens of ms), write them in batches through a blocking driver
- * (better-sqlite3). Run sequentially, as a naive chain on the event loop, with
+ * (node:sqlite or better-sqlite3). Run sequentially, as a naive chain on the event loop, with
  * a hand-wired Promise.all per stage, and as pipeline() — each stage on its
  * model, bounded buffers between them — with and without tune: true.
  */
@@ -43,8 +43,8 @@ function batches<T>(items: T[], n: number): T[][] {
   return out;
 }
 
-function skipped(reason: string): ScenarioResult {
-  return { id: 'pipeline', title: TITLE, workload: 'skipped', rule: RULE, columns: [], rows: [], auto: null, checks: [], notes: [`skipped: ${reason} (npm install better-sqlite3 to run it)`] };
+function skipped(reason: string, enable: string): ScenarioResult {
+  return { id: 'pipeline', title: TITLE, workload: 'skipped', rule: RULE, columns: [], rows: [], auto: null, checks: [], notes: [], skipped: { reason, enable } };
 }
 
 function build(inputs: { url: string; id: number }[], file: string, tune: boolean, seen: (f: Features) => void): Pipeline<number> {
@@ -58,11 +58,8 @@ function build(inputs: { url: string; id: number }[], file: string, tune: boolea
 }
 
 export async function run({ quick = false, onStep = () => {} }: ScenarioOptions = {}): Promise<ScenarioResult> {
-  try {
-    loadDriver();
-  } catch (error) {
-    return skipped(`better-sqlite3 could not be loaded: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const driver = loadDriver();
+  if (!driver.name) return skipped(driver.reason, driver.enable);
   const n = quick ? 30 : 120;
   const server = await startLatencyServer(DELAY_MS);
   const dir = mkdtempSync(join(tmpdir(), 'boundwise-pipeline-'));
@@ -141,7 +138,7 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
   return {
     id: 'pipeline',
     title: TITLE,
-    workload: `${n} documents: GET from a local server answering after ${DELAY_MS} ms, feature extraction (tens of ms of CPU), inserts in batches of ${BATCH} via better-sqlite3`,
+    workload: `${n} documents: GET from a local server answering after ${DELAY_MS} ms, feature extraction (tens of ms of CPU), inserts in batches of ${BATCH} via ${driver.name}`,
     rule: RULE,
     columns: [
       { key: 'rate', label: 'docs/s' },

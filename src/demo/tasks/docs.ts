@@ -1,8 +1,8 @@
 /**
  * Task module of the pipeline scenario: the guides' three kinds of work in one job.
  * fetchDoc waits (HTTP to the local latency server), extract calculates (tens of
- * ms of CPU), insertRows blocks (better-sqlite3 writes, through the driver that
- * tasks/sqlite.ts loads only when needed).
+ * ms of CPU), insertRows blocks (SQLite writes through a synchronous driver — node:sqlite
+ * or better-sqlite3 — that tasks/sqlite.ts loads only when needed).
  */
 import { loadDriver } from './sqlite.js';
 
@@ -54,7 +54,6 @@ export function extract(doc: Doc): Features {
 
 interface Db {
   prepare(sql: string): { run(...p: unknown[]): unknown };
-  transaction<A extends unknown[]>(fn: (...a: A) => void): (...a: A) => void;
   exec(sql: string): void;
   close(): void;
 }
@@ -63,7 +62,9 @@ const open = new Map<string, Db>();
 function db(file: string): Db {
   let d = open.get(file);
   if (!d) {
-    d = new (loadDriver())(file) as unknown as Db;
+    const driver = loadDriver();
+    if (!driver.name) throw new Error(`pipeline scenario: ${driver.reason}; to enable it: ${driver.enable}`);
+    d = new driver.open(file, { readonly: false });
     d.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE IF NOT EXISTS features (id INTEGER PRIMARY KEY, words INTEGER, digest INTEGER)');
     open.set(file, d);
   }
@@ -74,9 +75,10 @@ function db(file: string): Db {
 export function insertRows({ file, rows }: { file: string; rows: Features[] }): number {
   const d = db(file);
   const insert = d.prepare('INSERT OR REPLACE INTO features (id, words, digest) VALUES (?, ?, ?)');
-  d.transaction((batch: Features[]) => {
-    for (const r of batch) insert.run(r.id, r.words, r.digest);
-  })(rows);
+  // Plain BEGIN/COMMIT: both drivers (node:sqlite, better-sqlite3) understand it.
+  d.exec('BEGIN');
+  for (const r of rows) insert.run(r.id, r.words, r.digest);
+  d.exec('COMMIT');
   return rows.length;
 }
 
