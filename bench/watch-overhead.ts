@@ -1,6 +1,6 @@
 /**
  * What does `watch` cost a busy server? An HTTP server on 127.0.0.1 runs in a child process,
- * once plain and once under `--import boundwise/watch`; autocannon loads it for a fixed time.
+ * once plain and once under `--import boundwise/watch/register`; autocannon loads it for a fixed time.
  * Runs alternate (off on, on off, …) so drift on a noisy machine hits both sides; the median
  * requests/s of each side is compared. Target: the watched server keeps > 95 % of the throughput.
  *

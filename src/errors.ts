@@ -13,6 +13,7 @@
  * - cancellation  → the signal's own `reason` (AbortError / TimeoutError DOMExceptions)
  */
 
+/** Every `code` a boundwise error carries; stable across versions, so branch on it rather than on messages. */
 export type BoundwiseErrorCode =
   | 'ERR_BOUNDWISE_INVALID_OPTION'
   | 'ERR_BOUNDWISE_OPTION_RANGE'
@@ -27,16 +28,21 @@ export type BoundwiseErrorCode =
   | 'ERR_BOUNDWISE_TASK_GROUP'
   | 'ERR_BOUNDWISE_PIPELINE';
 
-interface ErrorOptionsWithCause {
+/** The standard `{ cause }` of `new Error(message, options)`. */
+export interface ErrorOptionsWithCause {
+  /** The error this one was caused by. */
   cause?: unknown;
 }
 
+/** The base class of boundwise's own errors (the option errors extend TypeError/RangeError instead). */
 export class BoundwiseError extends Error {
+  /** Stable error code, `'ERR_BOUNDWISE_…'`. */
   readonly code: BoundwiseErrorCode;
   constructor(code: BoundwiseErrorCode, message: string, options?: ErrorOptionsWithCause) {
     super(message, options);
     this.code = code;
   }
+  /** The class name, so it survives the trip back from a worker and shows in logs. */
   override get name(): string {
     return this.constructor.name;
   }
@@ -44,12 +50,15 @@ export class BoundwiseError extends Error {
 
 /** An option of the wrong type: `threads({ max: 'two' })`. */
 export class InvalidOptionError extends TypeError {
+  /** Always `'ERR_BOUNDWISE_INVALID_OPTION'`. */
   readonly code = 'ERR_BOUNDWISE_INVALID_OPTION' as const;
+  /** The option's name, e.g. `max`, or a path such as `rate.limit`. */
   readonly option: string;
   constructor(option: string, message: string) {
     super(message);
     this.option = option;
   }
+  /** The class name, so it survives the trip back from a worker and shows in logs. */
   override get name(): string {
     return 'InvalidOptionError';
   }
@@ -57,12 +66,15 @@ export class InvalidOptionError extends TypeError {
 
 /** An option of the right type but outside its range: `threads({ max: 0 })`. */
 export class OptionRangeError extends RangeError {
+  /** Always `'ERR_BOUNDWISE_OPTION_RANGE'`. */
   readonly code = 'ERR_BOUNDWISE_OPTION_RANGE' as const;
+  /** The option's name, e.g. `max`, or a path such as `rate.limit`. */
   readonly option: string;
   constructor(option: string, message: string) {
     super(message);
     this.option = option;
   }
+  /** The class name, so it survives the trip back from a worker and shows in logs. */
   override get name(): string {
     return 'OptionRangeError';
   }
@@ -77,6 +89,7 @@ export class ExecutorClosedError extends BoundwiseError {
 
 /** The bounded queue (`maxQueue`) is full. Capacity, not breakage: retry later or raise maxQueue. */
 export class QueueFullError extends BoundwiseError {
+  /** The executor's `maxQueue` option that was reached. */
   readonly maxQueue: number;
   constructor(kind: string, maxQueue: number) {
     super(
@@ -97,28 +110,40 @@ export class QueueClearedError extends BoundwiseError {
   }
 }
 
+/** How a worker died: exited, threw an uncaught error, ran out of memory, was killed by a signal, or was terminated by the pool. */
 export type CrashReason = 'exit' | 'uncaught' | 'out-of-memory' | 'signal' | 'terminated';
 
+/** What a pool knows about a dead worker; the fields of {@link WorkerCrashedError}. */
 export interface CrashDetails {
   /** Which worker: "thread 3", "process 4121". */
   worker: string;
+  /** How it died. */
   reason: CrashReason;
+  /** Its exit code, or null when a signal killed it. */
   exitCode?: number | null;
+  /** The signal that killed it, or null. */
   signal?: NodeJS.Signals | null;
   /** The last lines the worker wrote to stderr, when they were captured. */
   stderr?: string[];
   /** The task that was running when it died, `module#export`. */
   task?: string;
+  /** The error behind the crash, when there is one (an uncaught exception). */
   cause?: unknown;
 }
 
 /** The worker running this task died. Only this task fails; the pool refills. */
 export class WorkerCrashedError extends BoundwiseError {
+  /** Which worker died, e.g. `thread 2`, `process 4242`. */
   readonly worker: string;
+  /** How it died. */
   readonly reason: CrashReason;
+  /** Its exit code, or null when a signal killed it. */
   readonly exitCode: number | null;
+  /** The signal that killed it, or null. */
   readonly signal: NodeJS.Signals | null;
+  /** The last lines it wrote to stderr (processes with stdio 'pipe'; empty otherwise). */
   readonly stderr: string[];
+  /** The task it was running (`module#name`), if known. */
   readonly task: string | undefined;
   constructor(d: CrashDetails) {
     const how =
@@ -153,6 +178,7 @@ export class ExecutorBrokenError extends BoundwiseError {
 
 /** The input cannot cross to a thread or process. `path` names the bad field: `input.items[3].cb`. */
 export class TaskInputError extends BoundwiseError {
+  /** Where in the input the bad value is: `input.items[3].cb`. */
   readonly path: string;
   constructor(path: string, problem: string, options?: ErrorOptionsWithCause) {
     super('ERR_BOUNDWISE_TASK_INPUT', `${path}: ${problem}`, options);
@@ -162,6 +188,7 @@ export class TaskInputError extends BoundwiseError {
 
 /** The task's result cannot cross back from its thread or process. */
 export class TaskOutputError extends BoundwiseError {
+  /** Where in the output the bad value is: `output.handle`. */
   readonly path: string;
   constructor(task: string, path: string, problem: string, options?: ErrorOptionsWithCause) {
     super('ERR_BOUNDWISE_TASK_OUTPUT', `${task} returned a value that cannot be sent back: ${path}: ${problem}`, options);
@@ -171,7 +198,9 @@ export class TaskOutputError extends BoundwiseError {
 
 /** The module has no such export, or it is not a function. */
 export class TaskNotFoundError extends BoundwiseError {
+  /** The module URL that was loaded. */
   readonly module: string;
+  /** The export name that is not a function there. */
   readonly task: string;
   constructor(module: string, task: string, available: string[]) {
     const list = available.length ? available.join(', ') : 'none';
@@ -189,10 +218,12 @@ export class TaskNotFoundError extends BoundwiseError {
  * failure, even a single one (asyncio's ExceptionGroup, trio's MultiError).
  */
 export class TaskGroupError extends AggregateError {
+  /** Always `'ERR_BOUNDWISE_TASK_GROUP'`. */
   readonly code = 'ERR_BOUNDWISE_TASK_GROUP' as const;
   constructor(errors: unknown[], message?: string) {
     super(errors, message ?? `${errors.length} task${errors.length === 1 ? '' : 's'} in the group failed`);
   }
+  /** The class name, so it survives the trip back from a worker and shows in logs. */
   override get name(): string {
     return 'TaskGroupError';
   }
@@ -204,8 +235,11 @@ export class TaskGroupError extends AggregateError {
  * the source); `index` is the item's position in that stage's input, from 0.
  */
 export class PipelineError extends BoundwiseError {
+  /** The failing stage's position, from 0. */
   readonly stage: number;
+  /** The failing stage's name. */
   readonly stageName: string;
+  /** The position of the item in the pipeline's input, from 0. */
   readonly index: number;
   /** The input the stage failed on. */
   readonly item: unknown;
@@ -225,6 +259,7 @@ export function abortError(message = 'This operation was aborted'): DOMException
   return new DOMException(message, 'AbortError');
 }
 
+/** The `TimeoutError` DOMException boundwise rejects with when a `timeout` or deadline passes, as `AbortSignal.timeout()` does. */
 export function timeoutError(message = 'The operation timed out'): DOMException {
   return new DOMException(message, 'TimeoutError');
 }

@@ -13,8 +13,10 @@ import { QueueControlled, type QueueControl } from './control.js';
 export type { MapOptions, Progress, Settled } from './map.js';
 export type { QueueControl, ExecutorEvents, WorkerInfo, WorkerExit, WorkerExitReason } from './control.js';
 
+/** Which executor: `stats().kind` and `executor.kind`. */
 export type ExecutorKind = 'loop' | 'threads' | 'processes' | 'auto' | 'cluster';
 
+/** Options of one `run()`. */
 export interface RunOptions {
   /** Cancels the task: removed at once if queued; aborted (then stopped) if running. */
   signal?: AbortSignal;
@@ -28,6 +30,7 @@ export interface RunOptions {
   id?: string;
 }
 
+/** Options of `close()`. Default: drain, however long it takes. */
 export interface CloseOptions {
   /** Cancel queued and running tasks instead of draining them. */
   cancel?: boolean;
@@ -35,15 +38,23 @@ export interface CloseOptions {
   timeout?: number;
 }
 
+/** An immutable snapshot from `stats()`; counts since the executor was created. */
 export interface ExecutorStats {
+  /** Which executor. */
   readonly kind: ExecutorKind;
+  /** Tasks accepted by `run()` (or `map()`), rejected ones (queue full, closed) not counted. */
   readonly submitted: number;
+  /** Tasks that returned a value. */
   readonly completed: number;
+  /** Tasks that threw or rejected (crashes and timeouts included). */
   readonly failed: number;
+  /** Tasks cancelled by their signal, a deadline or `close({ cancel: true })`. */
   readonly cancelled: number;
   /** Tasks that failed because their worker died. */
   readonly crashed: number;
+  /** Tasks waiting for a worker (or a slot) now. */
   readonly queued: number;
+  /** Tasks running now. */
   readonly running: number;
   /** Threads or processes alive (1 for the event loop). */
   readonly workers: number;
@@ -53,10 +64,13 @@ export interface ExecutorStats {
   readonly runTime: Percentiles;
   /** Wait time (ms), submission to start of running. */
   readonly waitTime: Percentiles;
+  /** Milliseconds since the executor was created. */
   readonly uptime: number;
 }
 
+/** The contract every executor implements: code, tests and benchmarks can swap one for another. */
 export interface Executor<S extends ExecutorStats = ExecutorStats> {
+  /** Which executor this is. */
   readonly kind: ExecutorKind;
   /**
    * Run one task. A reference or a function given an input gets `(input, context)`;
@@ -68,9 +82,16 @@ export interface Executor<S extends ExecutorStats = ExecutorStats> {
   run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
   run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  /**
+   * Run the task on every input, pulled lazily: results in input order (`ordered: false`:
+   * as they finish); an error surfaces when its result is reached.
+   */
   map<I, O>(task: Task<I, O>, inputs: Iterable<I> | AsyncIterable<I>, options?: MapOptions): AsyncIterable<O>;
+  /** An immutable snapshot of counts, queue and run/wait percentiles. */
   stats(): S;
+  /** Drain (or with `cancel: true`, cancel) and stop; afterwards nothing is left running and `run()` rejects. */
   close(options?: CloseOptions): Promise<void>;
+  /** `await using`: the same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -161,6 +182,7 @@ export abstract class BaseExecutor<S extends ExecutorStats = ExecutorStats> exte
   /** Override to send several inputs in one message; the default runs them one by one. */
   protected runChunk?<I, O>(task: Task<I, O>, inputs: I[], options: RunOptions): Promise<Settled<O>[]>;
 
+  /** {@inheritDoc Executor.map} */
   map<I, O>(task: Task<I, O>, inputs: Iterable<I> | AsyncIterable<I>, options: MapOptions = {}): AsyncIterable<O> {
     checkMapOptions(`${this.kind}().map()`, options);
     const fixed = options.concurrency;
@@ -183,6 +205,7 @@ export abstract class BaseExecutor<S extends ExecutorStats = ExecutorStats> exte
     );
   }
 
+  /** `await using`: the same as `close()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -46,6 +46,8 @@ export function table(header: string[], body: string[][], rightAligned: boolean[
 }
 
 export function renderScenario(r: ScenarioResult, index?: number): string {
+  const heading = `${index !== undefined ? `${index}. ` : ''}${r.title}`;
+  if (r.skipped) return `${heading} — SKIPPED: ${r.skipped.reason}.\nTo run it: ${r.skipped.enable}`;
   const header = ['model', 'wall', 'CPU', 'peak RSS', 'speed-up', ...r.columns.map((c) => c.label), `rule of thumb (${r.rule})`];
   const right = [false, true, true, true, true, ...r.columns.map(() => true), false];
   const body = r.rows.map((row) => [
@@ -57,7 +59,7 @@ export function renderScenario(r: ScenarioResult, index?: number): string {
     ...r.columns.map((c) => fmtMetric(row.metrics[c.key])),
     fmtRule(row),
   ]);
-  const lines = [`${index !== undefined ? `${index}. ` : ''}${r.title} — ${r.workload}`, '', table(header, body, right), ''];
+  const lines = [`${heading} — ${r.workload}`, '', table(header, body, right), ''];
   if (r.auto) lines.push(`auto() chose ${r.auto.model} (${r.auto.behaviour}): ${r.auto.reason}`);
   const failed = r.checks.filter((c) => !c.ok);
   lines.push(

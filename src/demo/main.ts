@@ -82,6 +82,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       `The rule of thumb ("waits → async or threads; calculates → processes") was right ${right} times and wrong ${wrong} times; ` +
         `${(report.totalMs / 1000).toFixed(0)} s in all.${report.ok ? '' : ' SOME CHECKS FAILED.'}\n`,
     );
+    const skipped = results.filter((r) => r.skipped);
+    if (skipped.length > 0) {
+      stdout.write(`${results.length - skipped.length} of ${results.length} scenarios ran; skipped: ${skipped.map((r) => `${r.id} (to run it: ${r.skipped!.enable})`).join(', ')}\n`);
+    }
     if (typeof options.json === 'string') stdout.write(`Results written to ${options.json}\n`);
   }
   return report;

@@ -57,6 +57,8 @@ export interface ScenarioResult {
   checks: Array<{ name: string; ok: boolean }>;
   /** How to read the table. */
   notes: string[];
+  /** Set when the scenario could not run here: why, and the command that makes it run. */
+  skipped?: { reason: string; enable: string };
 }
 
 export interface Scenario {

@@ -41,11 +41,15 @@ export class Channel<T> implements Input<T>, Output<T> {
   private pullWaiter: { resolve: (r: Pulled<T>) => void; reject: (e: unknown) => void } | undefined;
   private roomWaiter: ((ok: boolean) => void) | undefined;
 
+  private readonly lowWater: number;
+
   constructor(
     readonly capacity: number,
     /** Called once when the reader cancels, so the writer's stage can stop. */
     private readonly onCancel: () => void = () => {},
-  ) {}
+  ) {
+    this.lowWater = Math.floor((capacity - 1) / 2);
+  }
 
   get size(): number {
     return this.items.length;
@@ -86,7 +90,9 @@ export class Channel<T> implements Input<T>, Output<T> {
     if (this.items.length > 0) {
       const value = this.items.shift() as T;
       const w = this.roomWaiter;
-      if (w) {
+      // Wake a waiting producer only once half the buffer is free: it then refills it in one
+      // go, instead of one wake-up (a promise each way) per item.
+      if (w && this.items.length <= this.lowWater) {
         this.roomWaiter = undefined;
         w(true);
       }

@@ -62,7 +62,13 @@ export function place(task: Task, p: Placement, limits: Limits, timeout: number 
   if (p === 'inline') {
     if (typeof task !== 'function') throw new TypeError('inline stages take a function');
     const fn = task;
-    return { invoke: (item, signal) => fn(item, { signal }), model: () => 'inline', owned: undefined };
+    // Every item of a stage gets the same signal: one context object serves them all.
+    let context = { signal: new AbortController().signal };
+    const invoke: Invoke = (item, signal) => {
+      if (context.signal !== signal) context = { signal };
+      return fn(item, context);
+    };
+    return { invoke, model: () => 'inline', owned: undefined };
   }
   const ex = typeof p === 'string' ? create(p, limits.max) : p;
   const invoke: Invoke = (item, signal) => {

@@ -157,6 +157,8 @@ export class PipelineRun<T> {
     this.failure = reason;
     this.root.abort(reason);
     this.rejectFailed(reason);
+    // A consumer waiting on the last buffer wakes with the failure (no race per pull).
+    if (this.last instanceof Channel) this.last.fail(reason);
   }
 
   async next(): Promise<IteratorResult<T, undefined>> {
@@ -164,7 +166,8 @@ export class PipelineRun<T> {
     let r: Pulled<T> | Promise<Pulled<T>> = this.last.pull();
     if (isThenable(r)) {
       try {
-        r = await Promise.race([r, this.failed]);
+        // The last buffer rejects by itself when the run stops; the source (no stages) does not.
+        r = await (this.last instanceof Channel ? r : Promise.race([r, this.failed]));
       } catch (error) {
         if (this.failure !== undefined) return this.thrown();
         // The source failed with no stage to catch it (a pipeline without stages).

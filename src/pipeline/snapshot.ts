@@ -29,6 +29,7 @@ export function stageStats(v: StageView, now = performance.now()): StageStats {
     skipped: m.skipped,
     failed: m.failed,
     inFlight: m.running,
+    held: m.slots,
     buffered: v.buffered(),
     throughput: elapsedMs > 0 ? (t.itemsOut * 1000) / elapsedMs : 0,
     busy: share(t.busyMs, elapsedMs),

@@ -30,7 +30,9 @@ interface Ready {
 export function taskStage(spec: TaskStageSpec, invoke: Invoke, inputFailed: (error: unknown) => void): RunStage {
   return async (ctx: StageContext, input: Input<unknown>, output: Output<unknown>) => {
     const m = ctx.meter;
-    const ready = new Map<number, Ready>(); // ordered
+    // ordered: slot k holds the result of item nextOut + k (undefined while it runs): an array, not a
+    // Map, because the indexes in flight are always the next `slots` ones.
+    const ready: (Ready | undefined)[] = [];
     const finished: Ready[] = []; // unordered, FIFO
     let nextIn = 0;
     let nextOut = 0;
@@ -62,7 +64,7 @@ export function taskStage(spec: TaskStageSpec, invoke: Invoke, inputFailed: (err
     else ctx.signal.addEventListener('abort', onAbort, { once: true });
 
     const put = (r: Ready) => {
-      if (spec.ordered) ready.set(r.index, r);
+      if (spec.ordered) ready[r.index - nextOut] = r;
       else finished.push(r);
       wake();
     };
@@ -107,6 +109,7 @@ export function taskStage(spec: TaskStageSpec, invoke: Invoke, inputFailed: (err
     const start = (index: number, item: unknown) => {
       const t0 = performance.now();
       m.started(t0);
+      if (spec.ordered) ready.push(undefined);
       let r: unknown;
       try {
         r = invoke(item, local.signal);
@@ -174,7 +177,7 @@ export function taskStage(spec: TaskStageSpec, invoke: Invoke, inputFailed: (err
     /** Pass on what is ready, in order; false when it must wait for room. */
     const passOn = async (): Promise<void> => {
       for (;;) {
-        const r = spec.ordered ? ready.get(nextOut) : finished[0];
+        const r = spec.ordered ? ready[0] : finished[0];
         if (!r) return;
         const drop = r.value === DROP;
         if (!drop && spec.kind !== 'flatMap' && !output.room()) {
@@ -182,8 +185,10 @@ export function taskStage(spec: TaskStageSpec, invoke: Invoke, inputFailed: (err
           else waitRoom();
           return;
         }
-        if (spec.ordered) ready.delete(nextOut++);
-        else finished.shift();
+        if (spec.ordered) {
+          ready.shift();
+          nextOut++;
+        } else finished.shift();
         if (!drop) {
           if (spec.kind === 'flatMap') await passAll(r);
           else {

@@ -7,8 +7,9 @@
  *    (more threads than cores for CPU work, more slots than the server serves…).
  * 2. The bottleneck, when its slots are full ≥ 80 % of the window, gets more:
  *    doubled on the event loop (slots are cheap), +1 on threads/processes.
- * 3. Otherwise a starved stage that never used most of its slots gives them
- *    back (down to its peak + 1): less held in flight, nothing lost.
+ * 3. Otherwise a starved stage on an executor that never used most of its
+ *    slots gives them back (down to its peak + 1): less held in flight, nothing
+ *    lost. (Inline stages are left alone: their slots cost nothing.)
  * Always within each stage's [min, max].
  */
 import { bottleneckIndex, pct, SATURATED, type BottleneckInput } from './bottleneck.js';
@@ -72,7 +73,7 @@ export function tuneStep(stages: readonly TuneStage[], outputRate: number, state
   }
   for (const s of stages) {
     const to = Math.max(s.min, s.peak + 1);
-    if (s !== b && s.starved >= STARVED && to < s.concurrency && s.kind !== 'batch' && s.kind !== 'take') {
+    if (s !== b && s.starved >= STARVED && to < s.concurrency && s.model !== 'inline' && s.kind !== 'batch' && s.kind !== 'take') {
       return {
         decision: { stage: s.stage, to, reason: `${s.name} is starved ${pct(s.starved)} and used at most ${s.peak} of ${s.concurrency} slots: ${s.concurrency} → ${to}` },
         state,

@@ -73,6 +73,8 @@ export interface StageStats {
   readonly skipped: number;
   readonly failed: number;
   readonly inFlight: number;
+  /** Items the stage holds: in flight, plus finished ones waiting for room downstream (at most `concurrency`). */
+  readonly held: number;
   /** Finished items waiting in this stage's buffer for the next stage. */
   readonly buffered: number;
   /** Items out per second of the stage's life. */

@@ -9,7 +9,7 @@ import type { Pool } from '../pool/pool.js';
 import type { AutoExecutor } from '../auto/auto.js';
 import { adviseFromStats, type Advice, type TaskStatsForAdvice } from './advise.js';
 
-// Recognised by shape, not by class: `node --import boundwise/watch` must not load every executor.
+// Recognised by shape, not by class: `node --import boundwise/watch/register` must not load every executor.
 const isPool = (e: Executor): e is Pool => typeof (e as Partial<Pool>).taskSamples === 'function';
 const isAuto = (e: Executor): e is AutoExecutor => e.kind === 'auto' && typeof (e as Partial<AutoExecutor>).explain === 'function';
 

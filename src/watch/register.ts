@@ -1,5 +1,5 @@
 /**
- * `node --import boundwise/watch app.js`: watch the app with no code change.
+ * `node --import boundwise/watch/register app.js`: watch the app with no code change.
  *
  * Environment (set by `boundwise watch`, usable by hand):
  * - BOUNDWISE_WATCH_THRESHOLD  e.g. `100ms` (default 100 ms)

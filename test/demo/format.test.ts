@@ -83,3 +83,13 @@ describe('demo formatting', () => {
     assert.match((parseDemoArgs(['--fast']) as { error: string }).error, /unknown argument --fast/);
   });
 });
+
+test('a skipped scenario says so, why, and the command that enables it: no empty table, no "all passed"', () => {
+  const r: ScenarioResult = {
+    id: 'sqlite', title: 'A blocking database driver', workload: 'skipped', rule: 'a blocking library → threads', columns: [], rows: [], auto: null,
+    checks: [], notes: [], skipped: { reason: 'it needs a synchronous SQLite driver', enable: 'npm install --no-save better-sqlite3' },
+  };
+  const text = renderScenario(r, 3);
+  assert.equal(text, '3. A blocking database driver — SKIPPED: it needs a synchronous SQLite driver.\nTo run it: npm install --no-save better-sqlite3');
+  assert.doesNotMatch(text, /all passed|model/);
+});

@@ -37,19 +37,16 @@ async function ticked<T>(model: string, fn: () => Promise<T>): Promise<{ row: Ro
   return { row, value, ticks: r };
 }
 
-function skipped(reason: string): ScenarioResult {
+function skipped(reason: string, enable: string): ScenarioResult {
   return {
     id: 'sqlite', title: TITLE, workload: 'skipped', rule: 'a blocking library → threads', columns: [], rows: [], auto: null, checks: [],
-    notes: [`skipped: ${reason} (npm install better-sqlite3 to run it)`],
+    notes: [], skipped: { reason, enable },
   };
 }
 
 export async function run({ quick = false, onStep = () => {} }: ScenarioOptions = {}): Promise<ScenarioResult> {
-  try {
-    loadDriver();
-  } catch (error) {
-    return skipped(`better-sqlite3 could not be loaded: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const driver = loadDriver();
+  if (!driver.name) return skipped(driver.reason, driver.enable);
   const [rowsInDb, queries] = quick ? [100_000, 12] : [300_000, 40];
   const dir = mkdtempSync(join(tmpdir(), 'boundwise-demo-'));
   const file = join(dir, 'shop.db');
@@ -90,7 +87,7 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
   return {
     id: 'sqlite',
     title: TITLE,
-    workload: `${queries} report queries (full scan, GROUP BY) on a ${rowsInDb.toLocaleString('en')}-row SQLite table via better-sqlite3, a timer set to tick every ${PERIOD_MS} ms`,
+    workload: `${queries} report queries (full scan, GROUP BY) on a ${rowsInDb.toLocaleString('en')}-row SQLite table via ${driver.name}, a timer set to tick every ${PERIOD_MS} ms`,
     rule: 'a blocking library → threads',
     columns: [
       { key: 'timer', label: 'timer ticks' },
