@@ -28,6 +28,8 @@ export interface RunOptions {
   transfer?: TransferListItem[];
   /** A name for this run while it waits, so `setPriority(id, n)` can find it (p-queue's `id`). */
   id?: string;
+  /** Receives what the task sends with `context.emit(message)`, in order, before the run settles. */
+  onMessage?: (message: unknown) => void;
 }
 
 /** Options of `close()`. Default: drain, however long it takes. */
@@ -97,7 +99,7 @@ export interface Executor<S extends ExecutorStats = ExecutorStats> {
 
 export type { Task, TaskRef, TaskFunction };
 
-const RUN_OPTIONS = ['signal', 'timeout', 'priority', 'transfer', 'id'] as const;
+const RUN_OPTIONS = ['signal', 'timeout', 'priority', 'transfer', 'id', 'onMessage'] as const;
 const MAP_OPTIONS = ['concurrency', 'ordered', 'chunkSize', 'signal', 'timeout', 'priority', 'onProgress'] as const;
 const CLOSE_OPTIONS = ['cancel', 'timeout'] as const;
 
@@ -108,6 +110,9 @@ export function checkRunOptions(owner: string, options: RunOptions | undefined):
   signalOption(owner, options.signal);
   msOption(owner, 'timeout', options.timeout, Infinity);
   if (options.priority !== undefined) intOption(owner, 'priority', options.priority, 0, { min: -1e6, max: 1e6 });
+  if (options.onMessage !== undefined && typeof options.onMessage !== 'function') {
+    throw new InvalidOptionError('onMessage', `${owner}: option "onMessage" must be a function, got ${typeof options.onMessage}`);
+  }
   if (options.id !== undefined && typeof options.id !== 'string') {
     throw new InvalidOptionError('id', `${owner}: option "id" must be a string, got ${typeof options.id}`);
   }

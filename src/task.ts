@@ -7,6 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
+import { threadId as currentThreadId } from 'node:worker_threads';
 import { InvalidOptionError, TaskNotFoundError } from './errors.js';
 import { isTypeScriptUrl, taskModuleUrl } from './module-url.js';
 
@@ -14,6 +15,24 @@ import { isTypeScriptUrl, taskModuleUrl } from './module-url.js';
 export interface TaskContext {
   /** Aborts on cancellation, on the task's timeout and on any enclosing deadline. */
   readonly signal: AbortSignal;
+  /**
+   * Send a message to the caller while the task runs: it arrives at `run(t.x, input,
+   * { onMessage })`, in order, before the result (tinypool's `channel`). On threads and
+   * processes it is cloned; one that cannot be throws TaskOutputError naming its path
+   * (the task may catch it and go on). After a cancellation messages are dropped.
+   */
+  emit(message: unknown): void;
+  /** The pool's number for the worker running the task, from 1 (0 on loop()); also in stats().workerIds. */
+  readonly workerId: number;
+  /** `threadId` of node:worker_threads where the task runs (0: a process's main thread). */
+  readonly threadId: number;
+  /** The process the task runs in. */
+  readonly pid: number;
+}
+
+/** A context for a task called directly on this thread (inline): messages go nowhere. */
+export function inlineContext(signal: AbortSignal, onMessage?: (message: unknown) => void): TaskContext {
+  return { signal, emit: onMessage ?? (() => {}), workerId: 0, threadId: currentThreadId, pid: process.pid };
 }
 
 /** A task body: `(input, context) => output | Promise<output>`. */

@@ -14,6 +14,7 @@ import { measure } from '../demo/measure.js';
 import { nearestRank } from '../stats.js';
 import { startLoopDelay } from './loop-delay.js';
 import type { BenchModel, LoopDelay, RoundSample } from './types.js';
+import { inlineContext } from '../task.js';
 
 const MAKE: Record<Exclude<BenchModel, 'sequential'>, () => Executor> = {
   loop: () => loop(),
@@ -61,7 +62,7 @@ export interface RunModelOptions<I> {
 }
 
 export async function runModel<I>(o: RunModelOptions<I>): Promise<RoundSample> {
-  const context = { signal: new AbortController().signal };
+  const context = inlineContext(new AbortController().signal);
   const inline = (input: I) => Promise.resolve(o.inline(input, context));
   let ex: Executor | undefined;
   let failed = false;

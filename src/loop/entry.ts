@@ -9,6 +9,7 @@
  * cannot be stopped from outside, so it keeps its slot until its code settles.
  */
 import { AsyncResource } from 'node:async_hooks';
+import { threadId } from 'node:worker_threads';
 import type { Queued } from '../queue.js';
 import type { Task, TaskContext } from '../task.js';
 import { abortError } from '../errors.js';
@@ -32,6 +33,8 @@ export class Extra {
   reason: unknown = undefined;
   /** run(…, { id }): the name setPriority() finds it by. */
   id: string | undefined = undefined;
+  /** run(…, { onMessage }). */
+  onMessage: ((message: unknown) => void) | undefined = undefined;
 }
 
 /**
@@ -82,6 +85,20 @@ export class Entry extends AsyncResource implements Queued, TaskContext {
       if (x.reason !== undefined) x.controller.abort(x.reason);
     }
     return x.controller.signal;
+  }
+
+  /** context.emit(): straight to the caller's onMessage, while the run is not settled. */
+  emit(message: unknown): void {
+    if (!this.settled) this.x?.onMessage?.(message);
+  }
+  get workerId(): number {
+    return 0;
+  }
+  get threadId(): number {
+    return threadId;
+  }
+  get pid(): number {
+    return process.pid;
   }
 
   /** Abort the task's signal (if it ever asked for one). */

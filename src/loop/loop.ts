@@ -148,6 +148,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     this.unsettled++;
     if (timeout !== Infinity) entry.extra().timeout = timeout;
     if (id !== undefined) entry.extra().id = id;
+    if (options?.onMessage !== undefined) entry.extra().onMessage = options.onMessage;
     if (signal !== undefined) {
       const e = entry;
       const x = e.extra();

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Executor, RunOptions } from '../executor.js';
-import { isTaskRef, taskLabel, type Task } from '../task.js';
+import { inlineContext, isTaskRef, taskLabel, type Task } from '../task.js';
 import { auto } from '../auto/index.js';
 import { loop } from '../loop/index.js';
 import { processes } from '../processes/index.js';
@@ -63,9 +63,9 @@ export function place(task: Task, p: Placement, limits: Limits, timeout: number 
     if (typeof task !== 'function') throw new TypeError('inline stages take a function');
     const fn = task;
     // Every item of a stage gets the same signal: one context object serves them all.
-    let context = { signal: new AbortController().signal };
+    let context = inlineContext(new AbortController().signal);
     const invoke: Invoke = (item, signal) => {
-      if (context.signal !== signal) context = { signal };
+      if (context.signal !== signal) context = inlineContext(signal);
       return fn(item, context);
     };
     return { invoke, model: () => 'inline', owned: undefined };

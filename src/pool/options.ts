@@ -13,12 +13,22 @@ export interface CommonPoolOptions extends RunDefaults {
   cancelGrace?: number;
 }
 
+/**
+ * `max` is a count of workers, or a share of the cores when between 0 and 1 (tinypool's
+ * convention): `max: 0.5` on 8 cores is 4. The share is rounded down, and is at least 1.
+ */
+export function maxOption(owner: string, value: unknown): number {
+  const cores = availableParallelism();
+  if (typeof value === 'number' && value > 0 && value < 1) return Math.max(1, Math.floor(value * cores));
+  return intOption(owner, 'max', value, cores, { min: 1, max: 1024 });
+}
+
 /** min/max/idleTimeout/maxQueue/cancelGrace, with the defaults of both pools. */
 export function commonPoolConfig(
   owner: string,
   options: CommonPoolOptions,
 ): Pick<PoolConfig, 'owner' | 'min' | 'max' | 'idleTimeout' | 'maxQueue' | 'cancelGrace' | 'startAttempts' | 'defaults'> {
-  const max = intOption(owner, 'max', options.max, availableParallelism(), { min: 1, max: 1024 });
+  const max = maxOption(owner, options.max);
   const min = intOption(owner, 'min', options.min, 0, { min: 0, max: 1024 });
   if (min > max) throw new OptionRangeError('min', `${owner}: option "min" (${min}) must not exceed "max" (${max})`);
   return {

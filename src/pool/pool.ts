@@ -50,6 +50,8 @@ export type { SubmitExtras } from './records.js';
 export interface PoolStats extends ExecutorStats {
   /** Messages that carried several tasks at once (a deep queue is sent in batches). */
   readonly batches: number;
+  /** The workers alive, by the number `context.workerId` gives their tasks. */
+  readonly workerIds: readonly number[];
   /**
    * Workers that died of an error thrown by a task after it had settled (a timer it left
    * behind). No task fails for it: the task the worker was running is innocent and runs again.
@@ -166,6 +168,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       );
       this.counters.submitted++;
       if (options?.id !== undefined) job.name = options.id;
+      if (options?.onMessage !== undefined) job.onMessage = options.onMessage;
       if (signal) {
         job.onAbort = () => this.abort(job, signal.reason);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -190,6 +193,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       queued: this.queue.length,
       running: this.running,
       workers: this.slots.size,
+      workerIds: Object.freeze([...this.slots].map((s) => s.id)),
       ...this.extraStats(),
     }) as unknown as S;
   }
@@ -499,6 +503,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   // ---- worker events ---------------------------------------------------------
 
   private onMessage(slot: Slot, msg: FromWorker): void {
+    if (msg.t === 'msg') {
+      // Sent before the task's answer on the same channel, so it arrives first; dropped once the run settled (cancelled).
+      const job = slot.jobs.find((j) => j.id === msg.id);
+      if (job && !job.settled) job.onMessage?.(msg.v);
+      return;
+    }
     if (msg.t === 'ready') {
       slot.ready = true;
       this.startFailures = 0;

@@ -30,7 +30,7 @@ export type ToWorker =
   /** Abort task `id`'s signal with reason `r` (or skip it, if it is in a batch and has not started). */
   | { t: 'abort'; id: number; r: SerializedError }
   /** Threads only, the first message: answer on this port from now on (the pool can read it synchronously). */
-  | { t: 'port'; port: MessagePort };
+  | { t: 'port'; port: MessagePort; w: number };
 
 /** Why a task failed on the worker side, when it was not the task's own throw. */
 export type FailureKind = 'load' | 'output';
@@ -46,6 +46,8 @@ export type FromWorker =
   | { t: 'batch'; id: number; r: ChunkOutcome[] }
   /** A task aborted inside a batch has ended (or was skipped): the worker need not be stopped for it. */
   | { t: 'ended'; id: number }
+  /** context.emit(v) of task `id`, sent before its answer (so it arrives first). */
+  | { t: 'msg'; id: number; v: unknown }
   /**
    * The worker is dying (attribution.ts): whose code it was (`n`, `who`), and the outcomes `r`
    * of the inputs its current unit (first job `id`, -1 for none) had finished.

@@ -36,6 +36,8 @@ export class Job implements Queued {
   startedAt = 0;
   timer: NodeJS.Timeout | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
+  /** run(…, { onMessage }): the task's context.emit() messages. */
+  onMessage: ((message: unknown) => void) | undefined = undefined;
   readonly id = ++jobIds;
   readonly enqueuedAt = performance.now();
   constructor(

@@ -8,7 +8,7 @@
  * Synchronous tasks are answered without touching a promise, which keeps the
  * per-task cost of tiny tasks low.
  */
-import type { TransferListItem } from 'node:worker_threads';
+import { threadId, type TransferListItem } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
 import { serializeError, deserializeError, plainError, type SerializedError } from '../remote-error.js';
@@ -23,11 +23,45 @@ export interface Port {
   post(message: FromWorker, transfer?: TransferListItem[]): void;
 }
 
+/** Who runs the tasks of this thread or process; set by the entry (threads/worker.ts, processes/child.ts). */
+export const identity = { workerId: 0 };
+/** How a child process learns its worker id. */
+export const WORKER_ID_ENV = 'BOUNDWISE_WORKER_ID';
+
+/** Where a context's messages go: the runner's port, and the task's name for errors. */
+interface Outbox {
+  post: Port['post'];
+}
+
 /** A context whose AbortController is only created if the task looks at `signal`. */
 class Context implements TaskContext {
   private controller: AbortController | undefined;
   private reason: unknown;
   private aborted = false;
+  constructor(
+    private readonly id: number,
+    private readonly out: Outbox,
+    private readonly task: string,
+  ) {}
+  emit(message: unknown): void {
+    if (this.aborted) return; // after a cancellation the caller no longer listens
+    const { value, list } = unwrapTransfer(message);
+    try {
+      this.out.post({ t: 'msg', id: this.id, v: value }, list);
+    } catch (error) {
+      const bad = findUncloneable(value, 'message') ?? { path: 'message', problem: String(error) };
+      throw new TaskOutputError(this.task, bad.path, bad.problem);
+    }
+  }
+  get workerId(): number {
+    return identity.workerId;
+  }
+  get threadId(): number {
+    return threadId;
+  }
+  get pid(): number {
+    return process.pid;
+  }
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
@@ -132,7 +166,7 @@ export function createRunner(port: Port, where: string): Runner {
   }
 
   async function runOne(msg: Extract<ToWorker, { t: 'run' }>, fn: TaskFunction | undefined): Promise<void> {
-    const ctx = new Context();
+    const ctx = new Context(msg.id, port, `${msg.m}#${msg.n}`);
     running.set(msg.id, ctx);
     let start: ReturnType<typeof profileStart> | undefined;
     try {
@@ -162,7 +196,7 @@ export function createRunner(port: Port, where: string): Runner {
   }
 
   async function runChunk(msg: Extract<ToWorker, { t: 'chunk' }>): Promise<void> {
-    const ctx = new Context();
+    const ctx = new Context(msg.id, port, `${msg.m}#${msg.n}`);
     running.set(msg.id, ctx);
     const fn = fns.get(`${msg.m}#${msg.n}`) ?? (await loadOrReport(msg.id, msg.m, msg.n));
     if (!fn) {
@@ -202,7 +236,7 @@ export function createRunner(port: Port, where: string): Runner {
         abortedEarly.delete(id);
         continue;
       }
-      const ctx = new Context();
+      const ctx = new Context(id, port, task);
       running.set(id, ctx);
       const o = outcomeOf(witness, { id, k, task }, fn, msg.i[k], ctx);
       outcomes[k] = o instanceof Promise ? await o : o;
@@ -258,7 +292,7 @@ export function createRunner(port: Port, where: string): Runner {
         const fn = fns.get(`${msg.m}#${msg.n}`);
         // Fast path: a known, synchronous task with no profile needs no promise at all.
         if (fn && !msg.p) {
-          const ctx = new Context();
+          const ctx = new Context(msg.id, port, `${msg.m}#${msg.n}`);
           running.set(msg.id, ctx);
           let result: unknown;
           try {

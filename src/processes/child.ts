@@ -1,6 +1,6 @@
 // Entry point of every pool child process: hand messages from the pool to the
 // shared runner, and leave as soon as the parent is gone.
-import { createRunner } from '../pool/runner.js';
+import { createRunner, identity, WORKER_ID_ENV } from '../pool/runner.js';
 import type { FromWorker, ToWorker } from '../pool/protocol.js';
 import { watchParent } from './watchdog.js';
 
@@ -12,6 +12,8 @@ process.on('disconnect', () => process.exit(0));
 
 // `send` throws synchronously for values that cannot be cloned, which the runner
 // turns into TaskOutputError.
+identity.workerId = Number(process.env[WORKER_ID_ENV] ?? 0);
+delete process.env[WORKER_ID_ENV]; // the task's environment is the user's
 const handle = createRunner({ post: (message) => void send(message) }, `process ${process.pid}`);
 process.on('message', (message: ToWorker) => handle(message));
 // A dying child names the task whose code killed it, and what its batch or chunk had done

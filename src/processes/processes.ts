@@ -14,7 +14,7 @@ import { ProcessTransport } from './transport.js';
 export interface ProcessesOptions {
   /** Children kept alive even when idle. Default 0. */
   min?: number;
-  /** Most children at once. Default: available parallelism. */
+  /** Most children at once. Default: available parallelism. Between 0 and 1: a share of the cores, rounded down, at least 1 (`0.5` = half). */
   max?: number;
   /** ms an idle child above `min` lives before it exits. Default 10,000. */
   idleTimeout?: number;
@@ -36,6 +36,8 @@ export interface ProcessesOptions {
    * Given flags replace the parent's: include `--import tsx` if task modules are TypeScript.
    */
   execArgv?: string[];
+  /** Arguments of every child's script: its `process.argv.slice(2)`. Default none. */
+  argv?: string[];
   /** Working directory of the children; default: the parent's. */
   cwd?: string;
   /**
@@ -60,6 +62,7 @@ const KNOWN = [
   'execArgv',
   'cwd',
   'stdio',
+  'argv',
 ] as const;
 
 export type ProcessesStats = PoolStats;
@@ -80,6 +83,7 @@ export function processes(options: ProcessesOptions = {}): ProcessPool {
       env: envOption(owner, options.env),
       execArgv: stringArrayOption(owner, 'execArgv', options.execArgv),
       cwd: cwdOption(owner, options.cwd),
+      argv: stringArrayOption(owner, 'argv', options.argv) ?? [],
       stdio: oneOf(owner, 'stdio', options.stdio, ['inherit', 'pipe'] as const, 'inherit'),
       killTimeout: finiteMs(owner, 'killTimeout', options.killTimeout, 2_000),
     }),

@@ -28,6 +28,7 @@ import { LineTail } from './lines.js';
 import { rssMb } from './memory.js';
 import { canUseDeathSignal, deathSignalFork } from './deathsig.js';
 import { PARENT_PID_ENV } from './watchdog.js';
+import { WORKER_ID_ENV } from '../pool/runner.js';
 import { inheritableExecArgv } from './exec-argv.js';
 
 // The entry sits next to this file, as .ts when running from source under tsx.
@@ -43,6 +44,8 @@ export interface ProcessTransportOptions {
   execArgv: string[] | undefined;
   cwd: string | undefined;
   stdio: 'inherit' | 'pipe';
+  /** The child script's arguments (processes({ argv })). */
+  argv: string[];
   /** ms between SIGTERM and SIGKILL. */
   killTimeout: number;
 }
@@ -53,16 +56,16 @@ export class ProcessTransport implements Transport {
   readonly kind = 'processes' as const;
   constructor(private readonly options: ProcessTransportOptions) {}
 
-  spawn(_id: number, events: WorkerEvents): WorkerChannel {
+  spawn(id: number, events: WorkerEvents): WorkerChannel {
     const o = this.options;
     const flags = childExecArgv(o.execArgv, o.cwd);
     // Where the kernel can kill the child with its parent, no watchdog thread is needed (deathsig.ts).
     const deathSignal = canUseDeathSignal();
-    const child = fork(entry, [], {
+    const child = fork(entry, o.argv, {
       serialization: 'advanced',
       stdio: ['ignore', o.stdio === 'pipe' ? 'pipe' : 'inherit', 'pipe', 'ipc'],
       ...(deathSignal ? deathSignalFork(flags) : { execArgv: flags }),
-      env: { ...(o.env ?? process.env), [PARENT_PID_ENV]: deathSignal ? String(process.pid) : '' },
+      env: { ...(o.env ?? process.env), [PARENT_PID_ENV]: deathSignal ? String(process.pid) : '', [WORKER_ID_ENV]: String(id) },
       ...(o.cwd !== undefined && { cwd: o.cwd }),
     });
     const label = `process ${child.pid ?? '(not started)'}`;

@@ -13,7 +13,7 @@ import { ThreadTransport } from './transport.js';
 export interface ThreadsOptions {
   /** Threads kept alive even when idle. Default 0. */
   min?: number;
-  /** Most threads at once. Default: available parallelism. */
+  /** Most threads at once. Default: available parallelism. Between 0 and 1: a share of the cores, rounded down, at least 1 (`0.5` = half). */
   max?: number;
   /** ms an idle thread above `min` lives before it exits. Default 10,000. */
   idleTimeout?: number;

@@ -74,7 +74,7 @@ export class ThreadTransport implements Transport {
   readonly kind = 'threads' as const;
   constructor(private readonly options: ThreadTransportOptions) {}
 
-  spawn(_id: number, events: WorkerEvents): WorkerChannel {
+  spawn(id: number, events: WorkerEvents): WorkerChannel {
     const o = this.options;
     const worker = new Worker(bootstrap(o.execArgv ?? process.execArgv), {
       eval: true,
@@ -89,7 +89,7 @@ export class ThreadTransport implements Transport {
     // synchronous burst can still see a probe's result.
     const { port1: answers, port2 } = new MessageChannel();
     answers.on('message', events.message);
-    worker.postMessage({ t: 'port', port: port2 }, [port2]);
+    worker.postMessage({ t: 'port', port: port2, w: id }, [port2]);
     worker.on('error', (error) => (lastError = error));
     const poll = (): boolean => {
       let any = false;

@@ -21,7 +21,7 @@ import { Gate } from '../helpers/gate.js';
 import type { ContractFactory } from './spec.js';
 import { rejection } from '../helpers/rejection.js';
 import { defineEdgeCases } from './edges.js';
-import { defineQueueControl } from './control.js';
+import { defineMessages, defineQueueControl } from './control.js';
 
 const fixtures = new URL('../fixtures/tasks.ts', import.meta.url);
 const t = tasks<typeof import('../fixtures/tasks.js')>(fixtures);
@@ -366,5 +366,6 @@ export function defineContract(factoryUrl: URL): void {
     });
 
     defineQueueControl(f, () => gate, name);
+    defineMessages(f, () => gate, name);
   });
 }

@@ -212,3 +212,34 @@ export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (
     assert.deepEqual(order, ['default-1', 'explicit-0']);
   });
 }
+
+export function defineMessages(f: ContractFactory, gate: () => Gate, name: (base: string) => string): void {
+  test('messages: context.emit() arrives at onMessage in order, before the result; an uncloneable one throws in the task', async () => {
+    await using pool = f.create({ slots: 1 });
+    const got: unknown[] = [];
+    const result = await pool.run(t.emits, 3, { onMessage: (m) => got.push(m) });
+    got.push('result');
+    if (f.remote) {
+      assert.match(result, /^TaskOutputError: .*message\.cb/, 'names the path of the bad field');
+      assert.deepEqual(got, [{ step: 1 }, { step: 2 }, { step: 3 }, { step: 'last' }, 'result']);
+    } else {
+      // On the loop nothing is cloned: the message is handed over as it is.
+      assert.equal(result, 'none');
+      assert.equal(got.length, 6);
+      assert.equal(got.at(-1), 'result');
+    }
+  });
+
+  test('messages after a cancel are dropped', async () => {
+    await using pool = f.create({ slots: 1 });
+    const got: unknown[] = [];
+    const ac = new AbortController();
+    const n = name('emit-abort');
+    const run = pool.run(t.emitsAfterAbort, { gate: gate().url, name: n }, { signal: ac.signal, onMessage: (m) => got.push(m) });
+    await gate().arrived(n);
+    ac.abort(new Error('stop'));
+    await rejection(run);
+    await gate().arrived(`${n}-emitted`);
+    assert.deepEqual(got, ['before']);
+  });
+}
