@@ -87,9 +87,14 @@ export class Entry extends AsyncResource implements Queued, TaskContext {
     return x.controller.signal;
   }
 
-  /** context.emit(): straight to the caller's onMessage, while the run is not settled. */
-  emit(message: unknown): void {
-    if (!this.settled) this.x?.onMessage?.(message);
+  /**
+   * context.emit(): straight to the caller's onMessage, while the run is not settled. A getter
+   * so that `({ emit }) => …` works, and the closure is made only for tasks that use it.
+   */
+  get emit(): (message: unknown) => void {
+    return (message) => {
+      if (!this.settled) this.x?.onMessage?.(message);
+    };
   }
   get workerId(): number {
     return 0;

@@ -43,7 +43,11 @@ class Context implements TaskContext {
     private readonly out: Outbox,
     private readonly task: string,
   ) {}
-  emit(message: unknown): void {
+  /** A getter so that `({ emit }) => …` works; the closure is made only for tasks that use it. */
+  get emit(): (message: unknown) => void {
+    return (message) => this.send(message);
+  }
+  private send(message: unknown): void {
     if (this.aborted) return; // after a cancellation the caller no longer listens
     const { value, list } = unwrapTransfer(message);
     try {
