@@ -14,3 +14,5 @@ export { auto, AutoExecutor, type AutoOptions, type AutoStats, type AutoTaskRepo
 export { watch, adviseFromStats, formatBlock, formatSummary, type WatchHandle, type WatchOptions, type BlockReport, type StackFrame, type WatchSummary, type PlaceSummary, type TaskStatsForAdvice, type ExecutorStatsForAdvice, type Advice } from './watch/index.js';
 export { bench, type BenchInputs, type BenchOptions, type BenchProgress, type BenchResult, type BenchModel, type BenchVerdict, type ModelResult as BenchModelResult } from './bench/index.js';
 export { pipeline, Pipeline, type StageModel, type OnError, type StageOptions, type BatchOptions, type TuneOptions, type PipelineOptions, type StageKind, type StageStats, type TuneChange, type Bottleneck, type PipelineStats, type PipelineSummary } from './pipeline/index.js';
+export { benchHtml } from './report/bench.js';
+export { pipelineHtml } from './report/pipeline.js';

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { bench, tasks } from '../../src/index.js';
+import { bench, pipeline, pipelineHtml, tasks } from '../../src/index.js';
 import type { BenchResult } from '../../src/bench/types.js';
 import { benchHtml } from '../../src/report/bench.js';
 import { num } from '../../src/report/page.js';
@@ -143,6 +143,31 @@ describe('HTML reports in headless Chromium', { skip }, () => {
       for (const row of r.rows) assert.deepEqual(rows.get(row.model)!.slice(0, 3), [num(row.wallMs), num(row.cpuMs), num(row.peakRssMb)], `${r.id} ${row.model}`);
     }
     t.diagnostic(`screenshot: ${await screenshot(page, 'demo')}`);
+    await page.close();
+  });
+
+  test('pipeline stats: throughput, time shares and run time per stage, with the bottleneck', async (t) => {
+    const ts = tasks<typeof import('../fixtures/bench/tasks.js')>(new URL('../fixtures/bench/tasks.ts', import.meta.url));
+    const summary = await pipeline(Array.from({ length: 24 }, (_, i) => i))
+      .map((n: number) => ({ seed: `p${n}`, rounds: 300 }), { name: 'make' })
+      .map(ts.hash, { on: 'threads', name: 'hash' })
+      .filter((h: string) => h.length > 0)
+      .drain();
+    const file = join(out, 'pipeline.html');
+    writeFileSync(file, pipelineHtml(summary));
+    const json = JSON.parse(JSON.stringify(summary)) as typeof summary;
+    const { page, errors, refused } = await open(browser.context, file);
+    await checkPage(page, errors, refused, [
+      { id: 'chart-stage-throughput', legend: ['throughput'] },
+      { id: 'chart-stage-time', legend: ['busy', 'full (every slot taken)', 'starved (waiting for input)', 'blocked (waiting for room downstream)'] },
+      { id: 'chart-stage-run-time', legend: ['p50', 'p90', 'p99'] },
+    ]);
+    const rows = await table(page, 'stage-throughput');
+    for (const st of json.stages) {
+      assert.deepEqual(rows.get(`${st.stage}. ${st.name}`), [st.model, String(st.concurrency), String(st.itemsIn), String(st.itemsOut), String(st.skipped), String(st.failed), num(st.throughput)]);
+    }
+    assert.ok((await page.locator('.headline').innerText()).includes(json.bottleneck.text));
+    t.diagnostic(`screenshot: ${await screenshot(page, 'pipeline')}`);
     await page.close();
   });
 });
