@@ -11,6 +11,7 @@
  */
 import { AutoExecutor, auto, loop, processes, threads, type Executor, type TaskFunction, type TaskRef } from '../index.js';
 import { measure } from '../demo/measure.js';
+import { threadRunDelayMs, threadSwitches } from '../demo/proc.js';
 import { nearestRank } from '../stats.js';
 import { startLoopDelay } from './loop-delay.js';
 import type { BenchModel, LoopDelay, RoundSample } from './types.js';
@@ -49,6 +50,19 @@ export async function drive<I>(call: (input: I) => Promise<unknown>, inputs: rea
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, lane));
 }
 
+/**
+ * The part of the main thread's run-queue delay that was work kept from a core:
+ * a thread waits for a core after being preempted (involuntary switch) and after
+ * waking from a sleep (voluntary). Only the first is the work's demand, so the
+ * delay is split by the two counts (as classify discounts wake-ups).
+ */
+export function demandDelay(delayMs: number, s0: ReturnType<typeof threadSwitches>, s1: ReturnType<typeof threadSwitches>): number {
+  if (!s0 || !s1) return 0;
+  const voluntary = s1.voluntary - s0.voluntary;
+  const involuntary = s1.involuntary - s0.involuntary;
+  return voluntary + involuntary > 0 ? (delayMs * involuntary) / (voluntary + involuntary) : 0;
+}
+
 export interface RunModelOptions<I> {
   model: BenchModel;
   task: TaskRef;
@@ -78,6 +92,8 @@ export async function runModel<I>(o: RunModelOptions<I>): Promise<RoundSample> {
 
     const latencies: number[] = [];
     let loopDelay: LoopDelay | undefined;
+    const delay0 = threadRunDelayMs();
+    const switches0 = threadSwitches();
     const m = await measure(
       async () => {
         const monitor = startLoopDelay();
@@ -89,6 +105,8 @@ export async function runModel<I>(o: RunModelOptions<I>): Promise<RoundSample> {
       },
       { children: CHILDREN.has(o.model) },
     );
+    const delay1 = threadRunDelayMs();
+    const switches1 = threadSwitches();
     const sorted = Float64Array.from(latencies).sort();
     const sample: RoundSample = {
       round: o.round,
@@ -99,6 +117,7 @@ export async function runModel<I>(o: RunModelOptions<I>): Promise<RoundSample> {
       latency: { p50Ms: nearestRank(sorted, 0.5), p95Ms: nearestRank(sorted, 0.95), p99Ms: nearestRank(sorted, 0.99), maxMs: nearestRank(sorted, 1) },
       cpuMs: m.cpuMs,
       cpuScope: m.cpuScope,
+      ...(delay0 !== undefined && delay1 !== undefined && { runQueueDelayMs: demandDelay(delay1 - delay0, switches0, switches1) }),
       peakRssMb: m.peakRssMb,
       addedRssMb: m.addedRssMb,
       loopDelay: loopDelay!,

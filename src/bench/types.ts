@@ -33,6 +33,8 @@ export interface RoundSample {
   /** This process's threads plus its child processes. */
   cpuMs: number;
   cpuScope: 'process' | 'process+children';
+  /** The main thread's time runnable but kept from a core after preemption (/proc schedstat, split by switch kind), when known. */
+  runQueueDelayMs?: number;
   peakRssMb: number;
   addedRssMb: number;
   loopDelay: LoopDelay;
@@ -83,7 +85,7 @@ export interface BenchVerdict {
   clauses: string[];
   /** The verdict in words, the first line the headline. */
   lines: string[];
-  /** What the task does inline: CPU time ÷ wall time of the sequential run. */
+  /** What the task does inline: CPU time ÷ the wall time it could have run (less the time it waited for a core) of the sequential run. */
   cpuShare: number | null;
   kind: 'waits' | 'calculates' | null;
   /** The guides' rule for that kind, e.g. "calculates → processes". */

@@ -7,6 +7,7 @@
 import { GOOD_WITHIN, calculatesRule, mark, waitsRule } from '../demo/judge.js';
 import { fmtMs, fmtSpeedup } from '../demo/format.js';
 import type { RuleMark } from '../demo/types.js';
+import { median } from './summarize.js';
 import type { BenchModel, BenchVerdict, ModelResult } from './types.js';
 
 /** The main thread stayed responsive when its event-loop delay p99 stayed under this… */
@@ -62,7 +63,9 @@ export function verdict(models: readonly ModelResult[]): { verdict: BenchVerdict
   const recommended =
     SIMPLICITY.map((model) => pool.find((m) => m.model === model)).find((m) => m !== undefined && m.summary.throughput.median >= top * SIMPLER_WITHIN) ?? null;
 
-  const cpuShare = sequential ? sequential.summary.cpuMs.median / sequential.summary.wallMs.median : null;
+  // Inline, the task runs on the main thread: time that thread waited for a core (a crowded
+  // machine) was not the task waiting, so it leaves the wall time the share is taken of.
+  const cpuShare = sequential ? inlineCpuShare(sequential) : null;
   const kind = cpuShare === null ? null : cpuShare >= CALCULATES_SHARE ? 'calculates' : 'waits';
   const rule = kind === 'calculates' ? 'calculates → processes' : kind === 'waits' ? 'waits → async or threads' : null;
   const says = kind === 'calculates' ? calculatesRule : waitsRule;
@@ -118,6 +121,12 @@ export function verdict(models: readonly ModelResult[]): { verdict: BenchVerdict
     verdict: { recommended: recommended?.model ?? null, clauses, lines, cpuShare, kind, rule, ruleOfThumb: { right, wrong }, auto: autoVerdict },
     marks,
   };
+}
+
+/** CPU ÷ (wall − run-queue delay), median over the baseline's rounds, at most 1. */
+export function inlineCpuShare(sequential: ModelResult): number {
+  const shares = sequential.rounds.map((r) => r.cpuMs / Math.max(1e-9, r.wallMs - Math.min(r.wallMs * 0.95, r.runQueueDelayMs ?? 0)));
+  return Math.min(1, median(shares));
 }
 
 function labelOf(models: readonly ModelResult[], model: BenchModel | null): string {

@@ -54,6 +54,25 @@ export function childrenCpuMs(): number | undefined {
   return reaped + live;
 }
 
+/**
+ * ms the calling thread has spent runnable but waiting for a core (schedstat's
+ * second field), or undefined without /proc. On a crowded machine this is the
+ * part of a run's wall time the work wanted the CPU and did not get it.
+ */
+export function threadRunDelayMs(): number | undefined {
+  const text = read('/proc/thread-self/schedstat');
+  const waited = text === undefined ? NaN : Number(text.split(' ')[1]);
+  return Number.isFinite(waited) ? waited / 1e6 : undefined;
+}
+
+/** The calling thread's context switches so far: voluntary (it slept) and involuntary (it was preempted). */
+export function threadSwitches(): { voluntary: number; involuntary: number } | undefined {
+  const status = read('/proc/thread-self/status');
+  const v = status && /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+  const i = status && /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+  return v && i ? { voluntary: Number(v[1]), involuntary: Number(i[1]) } : undefined;
+}
+
 /** Pids whose parent is `parent` (one scan of /proc). */
 export function childPids(parent = process.pid): number[] {
   if (!procAvailable) return [];

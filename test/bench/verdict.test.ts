@@ -99,3 +99,12 @@ test('resampleDelays: a blocked stretch rises as a ramp; a run that ended is nul
   assert.equal(series[1]![9], 490);
   assert.ok(series[1]!.slice(10).every((v) => v === null));
 });
+
+test('verdict: inline, time the main thread waited for a core does not count as the task waiting', () => {
+  const seq = model('sequential', { wall: 44_200, cpu: 4_130, p99: 44_200 }, 44_200);
+  assert.equal(verdict([seq]).verdict.kind, 'waits', 'without the run-queue delay, 9% looks like waiting');
+  seq.rounds[0]!.runQueueDelayMs = 38_000;
+  const { verdict: v } = verdict([seq]);
+  assert.equal(v.kind, 'calculates');
+  assert.ok(Math.abs(v.cpuShare! - 4_130 / 6_200) < 1e-9);
+});
