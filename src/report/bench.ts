@@ -111,6 +111,7 @@ export function benchSections(r: BenchResult): Section[] {
   ];
 }
 
+/** One self-contained HTML page of a bench result: the verdict over throughput, latency, event-loop delay and memory charts, each with its table. */
 export function benchHtml(r: BenchResult): string {
   const failed = r.models.filter((m) => m.error);
   return renderPage({
