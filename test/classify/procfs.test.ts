@@ -2,7 +2,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIo, parsePids, parseSchedstat, parseStat, parseStatus } from '../../src/classify/procfs.js';
-import { parseDuration } from '../../src/classify/duration.js';
 
 describe('/proc parsers', () => {
   test('stat: a command name with spaces and parentheses', () => {
@@ -45,24 +44,4 @@ describe('/proc parsers', () => {
     assert.deepEqual(parsePids('12 13 \n'), [12, 13]);
     assert.deepEqual(parsePids(''), []);
   });
-});
-
-describe('parseDuration()', () => {
-  const cases: Array<[string, number | undefined]> = [
-    ['500ms', 500],
-    ['10s', 10_000],
-    ['1.5s', 1500],
-    ['1m', 60_000],
-    ['1m30s', 90_000],
-    ['2h', 7_200_000],
-    [' 20ms ', 20],
-    ['10', undefined],
-    ['ten seconds', undefined],
-    ['-1s', undefined],
-    ['1s2', undefined],
-    ['', undefined],
-  ];
-  for (const [text, ms] of cases) {
-    test(`"${text}" → ${ms}`, () => assert.equal(parseDuration(text), ms));
-  }
 });
