@@ -6,7 +6,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import type { Percentiles } from './stats.js';
 import type { Task, TaskRef, TaskFunction, ContextTask, NoInputNeeded } from './task.js';
 import { mapInputs, type MapOptions, type Settled } from './map.js';
-import { intOption, boolOption, knownOptions, msOption, signalOption } from './options.js';
+import { intOption, boolOption, knownOptions, msOption, signalOption, transferOption } from './options.js';
 import { InvalidOptionError } from './errors.js';
 import { QueueControlled, type QueueControl } from './control.js';
 
@@ -40,23 +40,45 @@ export interface CloseOptions {
   timeout?: number;
 }
 
-/** An immutable snapshot from `stats()`; counts since the executor was created. */
+/**
+ * An immutable snapshot from `stats()`; counts since the executor was created.
+ *
+ * One definition for every executor (the contract suite asserts it): at every snapshot
+ *
+ *     submitted = completed + failed + cancelled + queued + running
+ *
+ * — each accepted call is in exactly one of the five buckets.
+ */
 export interface ExecutorStats {
   /** Which executor. */
   readonly kind: ExecutorKind;
-  /** Tasks accepted by `run()` (or `map()`), rejected ones (queue full, closed) not counted. */
+  /**
+   * Calls accepted. A call rejected at the door is not counted: bad options or task, a closed
+   * or broken executor, a full queue. A call whose signal had already aborted is counted (as
+   * submitted and cancelled): it was made, and its outcome is a cancellation.
+   */
   readonly submitted: number;
-  /** Tasks that returned a value. */
+  /** Resolved. */
   readonly completed: number;
-  /** Tasks that threw or rejected (crashes and timeouts included). */
+  /**
+   * Rejected by the task itself: it threw or rejected, its worker crashed (see `crashed`), its
+   * input or output could not be cloned, its module did not load, or the pool broke.
+   */
   readonly failed: number;
-  /** Tasks cancelled by their signal, a deadline or `close({ cancel: true })`. */
+  /**
+   * Stopped by boundwise aborting the task's signal: its own signal or an enclosing scope
+   * (withTimeout, withDeadline, group) aborted, **its `timeout` passed (a TimeoutError counts
+   * here, on every executor)**, or close({ cancel }) / close({ timeout }) cancelled it.
+   */
   readonly cancelled: number;
   /** Tasks that failed because their worker died. */
   readonly crashed: number;
-  /** Tasks waiting for a worker (or a slot) now. */
+  /** Accepted and not started (including a loop() task waiting for its rate limit). */
   readonly queued: number;
-  /** Tasks running now. */
+  /**
+   * Started and not settled. A task cancelled while running is counted in `cancelled` at once,
+   * even while its code (loop) or its worker (during cancelGrace) is still busy with it.
+   */
   readonly running: number;
   /** Threads or processes alive (1 for the event loop). */
   readonly workers: number;
@@ -116,6 +138,7 @@ export function checkRunOptions(owner: string, options: RunOptions | undefined):
   if (options.id !== undefined && typeof options.id !== 'string') {
     throw new InvalidOptionError('id', `${owner}: option "id" must be a string, got ${typeof options.id}`);
   }
+  transferOption(owner, options.transfer);
 }
 
 /** The executor-wide defaults every executor accepts (`timeout`, `priority`, `autoStart`), validated alike. */

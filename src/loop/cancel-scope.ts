@@ -12,6 +12,7 @@
  */
 import { currentScope, type Scope } from '../scope.js';
 import type { Clock } from './clock.js';
+import { clearTimer, setTimer } from '../durations.js';
 
 export interface OpenScopeOptions {
   /** This scope's own deadline on the clock's scale; Infinity for none. */
@@ -50,7 +51,7 @@ export class CancelScope implements Scope {
     if (o.deadline < outer) {
       const ms = o.deadline - o.clock.now();
       if (ms <= 0) this.expire();
-      else this.timer = o.clock.setTimeout(() => this.expire(), ms);
+      else this.timer = setTimer(() => this.expire(), ms, { clock: o.clock });
     }
   }
 
@@ -65,7 +66,7 @@ export class CancelScope implements Scope {
   dispose(): void {
     for (const s of this.sources.splice(0)) s.removeEventListener('abort', this.onSourceAbort);
     if (this.timer !== undefined) {
-      this.o.clock.clearTimeout(this.timer);
+      clearTimer(this.timer, this.o.clock);
       this.timer = undefined;
     }
   }

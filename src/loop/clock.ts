@@ -2,15 +2,11 @@
  * The time source of the loop executor, its rate limiter and deadline scopes.
  * Injectable so tests can step time by hand instead of asserting on wall time.
  * `now()` is on the `performance.now()` scale, like `Scope.deadline`.
+ * Timers on it are armed through durations.ts (setTimer), which keeps delays
+ * longer than one Node timer can hold.
  */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { systemTimers, type TimerHost } from '../durations.js';
 
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+export type Clock = TimerHost;
+
+export const systemClock: Clock = systemTimers;

@@ -1,7 +1,7 @@
 /**
  * One submitted task of the loop executor, from `run()` to settlement.
  *
- *   QUEUED ──▶ (HELD: at the head, waiting for the rate limit) ──▶ RUNNING ──▶ DONE
+ *   QUEUED ──▶ RUNNING ──▶ DONE   (a rate-limited head stays QUEUED, in the line)
  *      └──────────── abort / close({ cancel }) ─────────────────────────────▶ DONE
  *
  * `settled` is separate from the state: a running task whose signal aborted
@@ -15,7 +15,6 @@ import type { Task, TaskContext } from '../task.js';
 import { abortError } from '../errors.js';
 
 export const QUEUED = 0;
-export const HELD = 1;
 export const RUNNING = 2;
 export const DONE = 3;
 

@@ -2,7 +2,7 @@
  * `loop()`: the event-loop executor. Many waits on one thread, bounded.
  *
  *   run() ──free slot?──yes──▶ start ──▶ task(input, ctx) ──settles──▶ finish ──▶ pump
- *            └──no──▶ PriorityQueue ──pump──▶ (rate limit: hold the head) ──▶ start
+ *            └──no──▶ PriorityQueue ──pump──▶ (rate limit: wait, the line stays in order) ──▶ start
  *
  * The hot path (no signal, no timeout, a free slot) allocates the caller's
  * promise and one Entry (which is also the task's context), and nothing else:
@@ -20,12 +20,13 @@ import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, ty
 import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, timeoutError, type QueueClearedError } from '../errors.js';
 import { intOption } from '../options.js';
 import { PriorityQueue } from '../queue.js';
+import { clearTimer, setTimer } from '../durations.js';
 import { effectiveSignal } from '../scope.js';
 import { Counters, SampleRing, counterStats, type Percentiles } from '../stats.js';
 import { unwrapTransfer } from '../pool/transfer.js';
 import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskFunction, type TaskRef, type ContextTask, type NoInputNeeded } from '../task.js';
 import { systemClock, type Clock } from './clock.js';
-import { DONE, Entry, HELD, QUEUED, RUNNING } from './entry.js';
+import { DONE, Entry, QUEUED, RUNNING } from './entry.js';
 import { parseLoopOptions, type LoopOptions } from './options.js';
 import { RateLimiter } from './rate.js';
 
@@ -50,10 +51,19 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   private readonly counters = new Counters();
   private readonly rateWait = new SampleRing();
   private readonly limiter: RateLimiter | undefined;
-  /** The head of the line, taken out while it waits for the rate limit. */
-  private held: Entry | undefined = undefined;
+  /**
+   * Since when the head of the line, with a free slot, has waited for the rate limit (-1: it is
+   * not waiting). The waiting entry stays in the queue, so a task of higher priority submitted
+   * meanwhile starts first when the window opens.
+   */
+  private rateHeldSince = -1;
   private rateTimer: unknown = undefined;
   private running = 0;
+  /**
+   * Running entries whose run() already settled (cancelled or timed out) while their code goes
+   * on: they keep a slot, but stats() counts them as cancelled, not as running.
+   */
+  private settledRunning = 0;
   /** Callers' promises not yet settled; close() resolves when this reaches 0. */
   private unsettled = 0;
   /** Running entries, each knowing its index (swap-remove), for close({ cancel }). */
@@ -91,7 +101,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
 
   /** loop() with a rate: no task may start now because of the rate limit. */
   get isRateLimited(): boolean {
-    return this.limiter !== undefined && (this.held !== undefined || this.limiter.delay(this.now()) > 0);
+    return this.limiter !== undefined && (this.rateHeldSince >= 0 || this.limiter.delay(this.now()) > 0);
   }
 
   /** Resolves when the rate limit is reached (at once if it is now); never, on a loop() without a rate. */
@@ -138,7 +148,6 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
       !this.paused &&
       this.running < this.limit &&
       this.queue.length === 0 &&
-      this.held === undefined &&
       (this.limiter === undefined || this.limiter.delay(now) === 0);
     if (!startNow && this.waiting() >= this.maxQueue) return Promise.reject(new QueueFullError('loop', this.maxQueue));
 
@@ -177,7 +186,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
       kind: this.kind,
       ...counterStats(this.counters, this.limit),
       queued: this.waiting(),
-      running: this.running,
+      running: this.running - this.settledRunning,
       workers: 1,
       concurrency: this.limit,
       rateWait: Object.freeze(this.rateWait.percentiles()),
@@ -191,10 +200,14 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     this.drained ??= new Promise<void>((resolve) => (this.onDrained = resolve));
     if (options?.cancel) this.cancelAll();
     else if (options?.timeout !== undefined && options.timeout !== Infinity && this.closeTimer === undefined && this.unsettled > 0) {
-      this.closeTimer = this.clock.setTimeout(() => {
-        this.closeTimer = undefined;
-        this.cancelAll();
-      }, options.timeout);
+      this.closeTimer = setTimer(
+        () => {
+          this.closeTimer = undefined;
+          this.cancelAll();
+        },
+        options.timeout,
+        { clock: this.clock },
+      );
     }
     this.checkDrained();
     return this.drained;
@@ -226,11 +239,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   }
   protected clearQueued(reason: QueueClearedError): number {
     const doomed = this.queue.drain();
-    if (this.held !== undefined) {
-      doomed.unshift(this.held);
-      this.held = undefined;
-      this.clearRateTimer();
-    }
+    this.stopRateWait();
     for (const e of doomed) {
       e.removed = true;
       e.state = DONE;
@@ -249,7 +258,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   }
 
   private waiting(): number {
-    return this.queue.length + (this.held === undefined ? 0 : 1);
+    return this.queue.length;
   }
 
   private begin(e: Entry, now: number): void {
@@ -260,7 +269,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     if (this.hot) this.note('active');
     this.counters.waitTime.add(now - e.at);
     const x = e.x;
-    if (x !== undefined && x.timeout !== Infinity) x.timer = this.clock.setTimeout(() => this.expire(e), x.timeout);
+    if (x !== undefined && x.timeout !== Infinity) x.timer = setTimer(() => this.expire(e), x.timeout, { clock: this.clock });
     const fn = typeof e.task === 'function' ? e.task : this.loaded.get(e.task.id);
     if (fn === undefined) this.load(e);
     else if (!e.waited) this.invoke(fn, e);
@@ -325,6 +334,8 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
       if (ok) c.completed++;
       else c.failed++;
       this.settle(e, ok, value);
+    } else {
+      this.settledRunning--;
     }
     if (this.hot) this.note('next');
     if (this.waiting() > 0) this.pump(now);
@@ -341,7 +352,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
         x.onAbort = undefined;
       }
       if (x.timer !== undefined) {
-        this.clock.clearTimeout(x.timer);
+        clearTimer(x.timer, this.clock);
         x.timer = undefined;
       }
     }
@@ -359,35 +370,28 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
         e.removed = true;
         e.state = DONE;
         this.queue.removed();
+        if (this.queue.length === 0) this.stopRateWait();
         this.settle(e, false, reason);
         if (this.hot) this.note('dequeued');
         this.checkDrained();
         return;
-      case HELD:
-        e.state = DONE;
-        this.held = undefined;
-        this.clearRateTimer();
-        this.settle(e, false, reason);
-        if (this.hot) this.note('dequeued');
-        this.pump(this.now());
-        return;
       case RUNNING:
+        this.settledRunning++;
         this.settle(e, false, reason);
         e.abortTask(reason);
         this.checkDrained();
     }
   }
 
-  /** The run's timeout passed: a failure (not a cancellation) with a TimeoutError naming the task. */
+  /**
+   * The run's timeout passed: the task is cancelled with a TimeoutError naming it (counted as
+   * cancelled, as on every executor: see ExecutorStats.cancelled).
+   */
   private expire(e: Entry): void {
     const x = e.extra();
     x.timer = undefined;
     if (e.settled) return;
-    const reason = timeoutError(`loop(): task ${taskLabel(e.task)} timed out after ${x.timeout} ms`);
-    this.counters.failed++;
-    this.settle(e, false, reason);
-    e.abortTask(reason);
-    this.checkDrained();
+    this.cancel(e, timeoutError(`loop(): task ${taskLabel(e.task)} timed out after ${x.timeout} ms`));
   }
 
   /** Start waiting entries while there are free slots (and the rate limit allows). */
@@ -395,28 +399,23 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     if (this.pumping) return; // a task finishing synchronously inside start(): the loop below goes on
     this.pumping = true;
     try {
-      while (this.running < this.limit && !this.paused) {
-        const e = this.held ?? this.queue.shift();
-        if (e === undefined) break;
+      while (this.running < this.limit && !this.paused && this.queue.length > 0) {
         if (this.limiter !== undefined) {
           now = this.now(); // a rate decision needs the exact time
           const wait = this.limiter.delay(now);
           if (wait > 0) {
-            if (e.state !== HELD) {
-              e.state = HELD;
-              e.startedAt = now; // while held: when it became eligible
-              this.held = e;
-            }
-            this.rateTimer ??= this.clock.setTimeout(this.onRateTimer, wait);
+            // The entry stays in the line: whatever is at its head when the window opens starts.
+            if (this.rateHeldSince < 0) this.rateHeldSince = now;
+            this.rateTimer ??= setTimer(this.onRateTimer, wait, { clock: this.clock });
             if (this.hot) this.note('rate');
             break;
           }
           this.limiter.record(now);
-          this.rateWait.add(e.state === HELD ? now - e.startedAt : 0);
+          this.rateWait.add(this.rateHeldSince < 0 ? 0 : now - this.rateHeldSince);
+          this.rateHeldSince = -1;
           if (this.hot && this.limiter.delay(now) > 0) this.note('rate');
-          this.held = undefined;
         }
-        this.begin(e, now);
+        this.begin(this.queue.shift() as Entry, now);
       }
     } finally {
       this.pumping = false;
@@ -429,9 +428,15 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     this.pump(this.now());
   };
 
+  /** Nothing waits any more: the rate timer has nothing to start. */
+  private stopRateWait(): void {
+    this.rateHeldSince = -1;
+    this.clearRateTimer();
+  }
+
   private clearRateTimer(): void {
     if (this.rateTimer !== undefined) {
-      this.clock.clearTimeout(this.rateTimer);
+      clearTimer(this.rateTimer, this.clock);
       this.rateTimer = undefined;
     }
   }
@@ -439,16 +444,16 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   private cancelAll(): void {
     const reason = abortError('loop(): the executor was closed with { cancel: true }');
     if (this.closeTimer !== undefined) {
-      this.clock.clearTimeout(this.closeTimer);
+      clearTimer(this.closeTimer, this.clock);
       this.closeTimer = undefined;
     }
     const doomed: Entry[] = [];
-    if (this.held !== undefined) doomed.push(this.held);
     for (const e of this.queue.drain()) {
       e.removed = true; // drain() already took it out of the line
       e.state = DONE;
       doomed.push(e);
     }
+    this.stopRateWait();
     for (let i = 0; i < this.running; i++) doomed.push(this.active[i] as Entry);
     for (const e of doomed) {
       if (e.state === DONE && !e.settled) {
@@ -465,7 +470,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     if (this.onDrained === undefined || this.unsettled > 0) return;
     this.clearRateTimer();
     if (this.closeTimer !== undefined) {
-      this.clock.clearTimeout(this.closeTimer);
+      clearTimer(this.closeTimer, this.clock);
       this.closeTimer = undefined;
     }
     const done = this.onDrained;

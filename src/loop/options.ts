@@ -37,7 +37,7 @@ export function parseLoopOptions(options: LoopOptions | undefined): ParsedLoopOp
   const rawRate = objectOption<RateOptions>(OWNER, 'rate', options.rate);
   let rate: RateOptions | undefined;
   if (rawRate) {
-    knownOptions(`${OWNER} rate`, rawRate, ['limit', 'interval']);
+    knownOptions(OWNER, rawRate, ['limit', 'interval'], 'rate');
     if (rawRate.limit === undefined || rawRate.interval === undefined) {
       const missing = rawRate.limit === undefined ? 'rate.limit' : 'rate.interval';
       throw new InvalidOptionError(missing, `${OWNER}: option "${missing}" is required when "rate" is given`);

@@ -18,13 +18,14 @@
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import type { Settled } from '../map.js';
 import { PriorityQueue } from '../queue.js';
+import { clearTimer, setTimer, type Timer } from '../durations.js';
 import { Counters, counterStats } from '../stats.js';
 import { effectiveSignal } from '../scope.js';
 import { isTaskRef, taskLabel, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded } from '../task.js';
 import { deserializeError, serializeError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
 import type { WorkerExitReason, WorkerInfo } from '../control.js';
-import { intOption } from '../options.js';
+import { intOption, plural } from '../options.js';
 import {
   abortError,
   ExecutorBrokenError,
@@ -152,7 +153,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (this.closing) return Promise.reject(new ExecutorClosedError(owner.replace('()', '')));
     if (this.broken) return Promise.reject(this.broken);
     const signal = effectiveSignal(options?.signal);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) {
+      // Counted like every other cancellation (see ExecutorStats.submitted).
+      this.counters.submitted++;
+      this.counters.cancelled++;
+      return Promise.reject(signal.reason);
+    }
     return new Promise((resolve, reject) => {
       const job = new Job(
         task,
@@ -191,11 +197,21 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       batches: this.counters.batches,
       lateCrashes: this.lateCrashes,
       queued: this.queue.length,
-      running: this.running,
+      running: this.unsettledRunning(),
       workers: this.slots.size,
       workerIds: Object.freeze([...this.slots].map((s) => s.id)),
       ...this.extraStats(),
     }) as unknown as S;
+  }
+
+  /**
+   * Sent tasks whose run() has not settled. A task cancelled while running stays on its worker
+   * (its slot is busy until it answers or cancelGrace stops it) but is already counted as cancelled.
+   */
+  private unsettledRunning(): number {
+    let n = 0;
+    for (const slot of this.slots) for (const job of slot.jobs) if (!job.settled) n++;
+    return n;
   }
 
   /** Each task's sampled run time, CPU and dispatch cost (for watch()'s advice on tiny tasks). */
@@ -367,7 +383,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.unsendable(slot, jobs, error);
       return;
     }
-    if (first.timeout !== Infinity && slot.ready) first.timer = setTimeout(onTimeout, first.timeout, this, first);
+    if (first.timeout !== Infinity && slot.ready) first.timer = this.armTimeout(first);
   }
 
   /** Nothing reached the worker: it stays healthy; bad inputs fail, good ones go back to the line. */
@@ -432,7 +448,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   }
 
   private sweepSoon: NodeJS.Immediate | undefined = undefined;
-  private reaper: NodeJS.Timeout | undefined = undefined;
+  private reaper: Timer = undefined;
 
   /** Idle workers must not keep the process alive. */
   private readonly sweep = (): void => {
@@ -446,8 +462,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   };
 
   private armReaper(ms: number): void {
-    this.reaper = setTimeout(this.reap, ms);
-    this.reaper.unref();
+    this.reaper = setTimer(this.reap, ms, { unref: true });
   }
 
   /** Stop workers above `min` that have been idle for idleTimeout; re-arm for the next one. */
@@ -514,9 +529,9 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.startFailures = 0;
       const job = slot.jobs[0];
       // The timeout counts from the start of running: a worker that was still starting had not begun.
-      if (job && !job.settled && job.timeout !== Infinity && !job.timer) {
+      if (job && !job.settled && job.timeout !== Infinity && job.timer === undefined) {
         job.startedAt = performance.now();
-        job.timer = setTimeout(onTimeout, job.timeout, this, job);
+        job.timer = this.armTimeout(job);
       }
       return;
     }
@@ -539,8 +554,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     slot.tasks += jobs.length;
     const ms = performance.now() - first.startedAt;
     this.counters.busyMs += ms;
-    if (slot.graceTimer) {
-      clearTimeout(slot.graceTimer);
+    if (slot.graceTimer !== undefined) {
+      clearTimer(slot.graceTimer);
       slot.graceTimer = undefined;
     }
     const where = slot.channel.label;
@@ -602,13 +617,13 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.emit('workerExit', { ...workerInfo(slot), reason, exitCode: info.code, signal: info.signal });
     }
     this.removeIdle(slot);
-    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    clearTimer(slot.graceTimer);
     const jobs = slot.jobs;
     slot.jobs = [];
     this.running -= jobs.length;
     for (const job of jobs) {
       job.slot = undefined;
-      if (job.timer) clearTimeout(job.timer);
+      clearTimer(job.timer);
       job.timer = undefined;
     }
     const open = jobs.filter((j) => !j.settled);
@@ -742,6 +757,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   // ---- cancellation ----------------------------------------------------------
 
+  /** The run's own timeout, counted from the start of running; it cancels the task (see ExecutorStats.cancelled). */
+  private armTimeout(job: Job): Timer {
+    return setTimer(() => {
+      job.timer = undefined;
+      this.abort(job, timeoutError(`${taskLabel(job.ref)} timed out after ${job.timeout} ms of running`));
+    }, job.timeout);
+  }
+
   /** Called by a job's signal, its timeout, or close({ cancel }). */
   abort(job: Job, reason: unknown): void {
     if (job.settled) return;
@@ -764,7 +787,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (this.config.cancelGrace === 0) this.stop(slot, 'cancel');
     // Stopped only if a cancelled task is still going: in a batch, an aborted task the worker
     // skipped or saw end says so at once ('ended'); the batch's others are not its concern.
-    else slot.graceTimer ??= setTimeout(() => slot.jobs.some((j) => j.settled && !j.ended) && this.stop(slot, 'cancel'), this.config.cancelGrace);
+    else slot.graceTimer ??= setTimer(() => slot.jobs.some((j) => j.settled && !j.ended) && this.stop(slot, 'cancel'), this.config.cancelGrace);
   }
 
   private cancelAll(reason: unknown): void {
@@ -779,8 +802,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private settle(job: Job, ok: boolean, value: unknown): void {
     if (job.settled) return;
     job.settled = true;
-    if (job.timer) {
-      clearTimeout(job.timer);
+    if (job.timer !== undefined) {
+      clearTimer(job.timer);
       job.timer = undefined;
     }
     if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
@@ -791,7 +814,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   private breakDown(why: string, cause: unknown): void {
     this.broken = new ExecutorBrokenError(
-      `${this.config.owner}: workers cannot start (${this.startFailures || 1} attempt${this.startFailures === 1 ? '' : 's'}): ${why}; check execArgv, resourceLimits and that the worker's modules load`,
+      `${this.config.owner}: workers cannot start (${plural(this.startFailures || 1, 'attempt')}): ${why}; check execArgv, resourceLimits and that the worker's modules load`,
       cause === undefined ? undefined : { cause },
     );
     this.failQueued();
@@ -821,24 +844,19 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   }
 
   private async shutdown(timeout: number): Promise<void> {
-    const timer =
-      timeout === Infinity
-        ? undefined
-        : setTimeout(() => this.cancelAll(abortError(`${this.config.owner}.close(): tasks still running after ${timeout} ms were cancelled`)), timeout);
+    const timer = setTimer(
+      () => this.cancelAll(abortError(`${this.config.owner}.close(): tasks still running after ${timeout} ms were cancelled`)),
+      timeout,
+    );
     await this.drained();
-    if (timer) clearTimeout(timer);
-    if (this.reaper) clearTimeout(this.reaper);
+    clearTimer(timer);
+    clearTimer(this.reaper);
     if (this.sweepSoon) clearImmediate(this.sweepSoon);
     this.reaper = undefined;
     this.sweepSoon = undefined;
     for (const slot of this.slots) this.stop(slot, 'close');
     await Promise.all([...this.slots].map((s) => s.exited));
   }
-}
-
-function onTimeout(pool: Pool, job: Job): void {
-  job.timer = undefined;
-  pool.abort(job, timeoutError(`${taskLabel(job.ref)} timed out after ${job.timeout} ms of running`));
 }
 
 function workerInfo(slot: Slot): WorkerInfo {

@@ -2,6 +2,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { Queued } from '../queue.js';
 import type { WorkerExitReason } from '../control.js';
+import type { Timer } from '../durations.js';
 import type { TaskRef } from '../task.js';
 import type { WorkerChannel } from './channel.js';
 import type { TaskProfile } from './protocol.js';
@@ -34,7 +35,7 @@ export class Job implements Queued {
   /** run(…, { id }): the name setPriority() finds it by. */
   name: string | undefined = undefined;
   startedAt = 0;
-  timer: NodeJS.Timeout | undefined = undefined;
+  timer: Timer = undefined;
   onAbort: (() => void) | undefined = undefined;
   /** run(…, { onMessage }): the task's context.emit() messages. */
   onMessage: ((message: unknown) => void) | undefined = undefined;
@@ -63,7 +64,7 @@ export class Slot {
   refed = true;
   /** When it last became idle (performance.now()), for the idle reaper. */
   idleSince = 0;
-  graceTimer: NodeJS.Timeout | undefined = undefined;
+  graceTimer: Timer = undefined;
   /** Its last words, if it said whose code killed it (attribution.ts). */
   crash: CrashReport | undefined = undefined;
   /** recycleWorkers() was called while it lived: stop it when it is next free. */

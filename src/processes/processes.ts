@@ -7,7 +7,7 @@
 import { Pool, type PoolStats } from '../pool/pool.js';
 import { RUN_DEFAULT_OPTIONS } from '../executor.js';
 import { commonPoolConfig } from '../pool/options.js';
-import { intOption, knownOptions, msOption, objectOption, oneOf, stringArrayOption } from '../options.js';
+import { envOption, intOption, knownOptions, msOption, oneOf, stringArrayOption } from '../options.js';
 import { InvalidOptionError, OptionRangeError } from '../errors.js';
 import { ProcessTransport } from './transport.js';
 
@@ -80,7 +80,7 @@ export function processes(options: ProcessesOptions = {}): ProcessPool {
     maxTasksPerWorker: intOption(owner, 'maxTasksPerChild', options.maxTasksPerChild, Infinity, { min: 1, max: Infinity }),
     maxMemoryMb: intOption(owner, 'maxMemoryMb', options.maxMemoryMb, Infinity, { min: 1, max: Infinity }),
     transport: new ProcessTransport({
-      env: envOption(owner, options.env),
+      env: envOption(owner, 'env', options.env),
       execArgv: stringArrayOption(owner, 'execArgv', options.execArgv),
       cwd: cwdOption(owner, options.cwd),
       argv: stringArrayOption(owner, 'argv', options.argv) ?? [],
@@ -88,17 +88,6 @@ export function processes(options: ProcessesOptions = {}): ProcessPool {
       killTimeout: finiteMs(owner, 'killTimeout', options.killTimeout, 2_000),
     }),
   });
-}
-
-function envOption(owner: string, value: unknown): Record<string, string | undefined> | undefined {
-  const env = objectOption<Record<string, unknown>>(owner, 'env', value);
-  if (!env) return undefined;
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== undefined && typeof v !== 'string') {
-      throw new InvalidOptionError('env', `${owner}: option "env" must map names to strings, but env.${k} is ${typeof v}`);
-    }
-  }
-  return env as Record<string, string | undefined>;
 }
 
 function cwdOption(owner: string, value: unknown): string | undefined {

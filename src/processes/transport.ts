@@ -30,6 +30,7 @@ import { canUseDeathSignal, deathSignalFork } from './deathsig.js';
 import { PARENT_PID_ENV } from './watchdog.js';
 import { WORKER_ID_ENV } from '../pool/runner.js';
 import { inheritableExecArgv } from './exec-argv.js';
+import { clearTimer, setTimer, type Timer } from '../durations.js';
 
 // The entry sits next to this file, as .ts when running from source under tsx.
 const entry = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './child.ts' : './child.js', import.meta.url));
@@ -82,12 +83,12 @@ export class ProcessTransport implements Transport {
 
     let lastError: unknown;
     let reported = false;
-    let killTimer: NodeJS.Timeout | undefined;
+    let killTimer: Timer = undefined;
     let fallback: NodeJS.Timeout | undefined;
     const report = (code: number | null, signal: NodeJS.Signals | null) => {
       if (reported) return;
       reported = true;
-      if (killTimer) clearTimeout(killTimer);
+      clearTimer(killTimer);
       if (fallback) clearTimeout(fallback);
       const info: ExitInfo = { code, signal };
       if (lastError !== undefined) info.error = lastError;
@@ -102,7 +103,7 @@ export class ProcessTransport implements Transport {
       if (child.pid === undefined) report(null, null);
     });
     child.on('exit', (code, signal) => {
-      if (killTimer) clearTimeout(killTimer);
+      clearTimer(killTimer);
       fallback = setTimeout(report, CLOSE_FALLBACK_MS, code, signal);
     });
     child.on('close', report);
@@ -126,7 +127,7 @@ export class ProcessTransport implements Transport {
           return;
         }
         child.kill('SIGTERM');
-        killTimer = setTimeout(() => child.kill('SIGKILL'), o.killTimeout);
+        killTimer = setTimer(() => child.kill('SIGKILL'), o.killTimeout);
       },
       ref() {
         for (const h of handles()) h.ref();

@@ -7,7 +7,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { Pool, type PoolStats } from '../pool/pool.js';
 import { RUN_DEFAULT_OPTIONS } from '../executor.js';
 import { commonPoolConfig } from '../pool/options.js';
-import { intOption, knownOptions, objectOption, stringArrayOption } from '../options.js';
+import { cloneableOption, envOption, intOption, knownOptions, objectOption, stringArrayOption } from '../options.js';
 import { ThreadTransport } from './transport.js';
 
 export interface ThreadsOptions {
@@ -47,6 +47,9 @@ const KNOWN = [
   'workerData',
 ] as const;
 
+/** The keys of Node's ResourceLimits. */
+const RESOURCE_LIMITS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
+
 export type ThreadsStats = PoolStats;
 
 export class ThreadPool extends Pool<ThreadsStats> {
@@ -59,17 +62,22 @@ export function threads(options: ThreadsOptions = {}): ThreadPool {
   const common = commonPoolConfig(owner, options);
   const resourceLimits = objectOption<ResourceLimits>(owner, 'resourceLimits', options.resourceLimits);
   if (resourceLimits) {
+    // A misspelt limit (maxOldSpaceSizeMb) would otherwise be ignored by Node without a word.
+    knownOptions(owner, resourceLimits, RESOURCE_LIMITS, 'resourceLimits');
     for (const [k, v] of Object.entries(resourceLimits)) intOption(owner, `resourceLimits.${k}`, v, 0, { min: 1 });
   }
+  // Everything is validated before anything starts (the pool spawns `min` threads at once).
+  const maxTasksPerWorker = intOption(owner, 'maxTasksPerWorker', options.maxTasksPerWorker, Infinity, { min: 1, max: Infinity });
+  const transport = {
+    resourceLimits,
+    env: envOption(owner, 'env', options.env),
+    execArgv: stringArrayOption(owner, 'execArgv', options.execArgv),
+    workerData: cloneableOption(owner, 'workerData', options.workerData),
+  };
   return new ThreadPool({
     ...common,
-    maxTasksPerWorker: intOption(owner, 'maxTasksPerWorker', options.maxTasksPerWorker, Infinity, { min: 1, max: Infinity }),
+    maxTasksPerWorker,
     maxMemoryMb: Infinity,
-    transport: new ThreadTransport({
-      resourceLimits,
-      env: objectOption(owner, 'env', options.env),
-      execArgv: stringArrayOption(owner, 'execArgv', options.execArgv),
-      workerData: options.workerData,
-    }),
+    transport: new ThreadTransport(transport),
   });
 }

@@ -5,9 +5,12 @@ export interface ContractFactory {
   name: string;
   /**
    * An executor that runs at most `slots` tasks at once; `extra`: executor-wide
-   * options every executor accepts (autoStart, timeout, priority).
+   * options every executor accepts (autoStart, timeout, priority). `cancelGrace` (pools): how
+   * long a cancelled task may take to obey its signal before its worker is stopped; the default
+   * is long (GRACE), so a loaded machine never kills a task that is obeying, and only the
+   * runaway test asks for a short one.
    */
-  create(opts: { slots: number; maxQueue?: number; extra?: Record<string, unknown> }): BaseExecutor;
+  create(opts: { slots: number; maxQueue?: number; extra?: Record<string, unknown>; cancelGrace?: number }): BaseExecutor;
   /** Construct with raw, possibly bad, options. */
   createRaw(options: unknown): BaseExecutor;
   /** Inputs and outputs cross a thread or process boundary (cloning, remote stacks). */
@@ -17,3 +20,6 @@ export interface ContractFactory {
   /** Bad options and the option name + error class the error must name. */
   badOptions: Array<{ options: unknown; option: string; error: 'InvalidOptionError' | 'OptionRangeError' }>;
 }
+
+/** The factories' default cancelGrace: far longer than any obeying task takes, however loaded the machine. */
+export const GRACE = 60_000;

@@ -102,15 +102,16 @@ test('a running task that is aborted: run() rejects at once, the slot frees when
   ac.abort(new Error('stop'));
   assert.equal((await rejection(p)).message, 'stop');
   assert.ok(l.started[0]?.signal.aborted, 'the task saw its signal abort');
-  assert.equal(io.stats().running, 1, 'JavaScript cannot be stopped: it still holds its slot');
+  assert.equal(io.stats().running, 0, 'counted as cancelled, no longer as running');
   assert.equal(io.stats().cancelled, 1);
   const next = io.run(() => 'next');
+  assert.equal(io.stats().queued, 1, 'JavaScript cannot be stopped: it still holds its slot');
   l.release();
   assert.equal(await next, 'next');
   assert.equal(io.stats().running, 0);
 });
 
-test('timeout: TimeoutError naming the task and the milliseconds; counted as failed', async () => {
+test('timeout: TimeoutError naming the task and the milliseconds; counted as cancelled', async () => {
   await using io = loop();
   const clock = new ManualClock();
   await using timed = loop({ clock });
@@ -125,7 +126,8 @@ test('timeout: TimeoutError naming the task and the milliseconds; counted as fai
   assert.equal(e.name, 'TimeoutError');
   assert.match(e.message, /obeying/);
   assert.match(e.message, /250 ms/);
-  assert.equal(timed.stats().failed, 1);
+  assert.equal(timed.stats().cancelled, 1, 'a timeout is a cancellation, on every executor');
+  assert.equal(timed.stats().failed, 0);
   assert.equal(clock.pending, 0, 'no timer left behind');
   l.release();
   // With the real clock too (no timing asserted: only that it rejects with a TimeoutError).
@@ -216,6 +218,29 @@ test('rate limit: close({ cancel: true }) clears the rate timer; an aborted head
   assert.equal(clock.pending, 1, 'the next task now waits for the rate limit');
   await io.close({ cancel: true });
   assert.equal((await rejection(next)).name, 'AbortError');
+  assert.equal(clock.pending, 0);
+});
+
+test('rate limit honours priority: a priority-10 task submitted while a priority-0 task waits for the window starts first', async () => {
+  const clock = new ManualClock();
+  const io = loop({ concurrency: 10, rate: { limit: 1, interval: 1_000 }, clock });
+  const started: string[] = [];
+  const run = (label: string, priority: number) => io.run(() => started.push(label), undefined, { priority });
+  const first = run('first', 0);
+  await flush();
+  const low = run('low', 0); // waits at the head of the line for the next window
+  await flush();
+  const high = run('high', 10);
+  assert.deepEqual(started, ['first']);
+  assert.equal(io.stats().queued, 2);
+  clock.advance(1_000);
+  await flush();
+  assert.deepEqual(started, ['first', 'high'], 'the higher priority takes the opened window');
+  clock.advance(1_000);
+  await Promise.all([first, low, high]);
+  assert.deepEqual(started, ['first', 'high', 'low']);
+  assert.equal(io.stats().rateWait.max, 1_000);
+  await io.close();
   assert.equal(clock.pending, 0);
 });
 

@@ -1,8 +1,8 @@
 import { auto } from '../../../src/auto/index.js';
-import type { ContractFactory } from '../spec.js';
+import { GRACE, type ContractFactory } from '../spec.js';
 
 export const name: ContractFactory['name'] = 'auto';
-export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) => {
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra, cancelGrace = GRACE }) => {
   const q = maxQueue !== undefined ? { maxQueue } : {};
   // maxBlockingThreads: 0 keeps auto() to exactly `slots` threads, as the contract's queueing tests need;
   // headStart: false probes the contract's async tasks on threads too (on the loop they are loop()'s contract).
@@ -11,8 +11,8 @@ export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) =>
     maxBlockingThreads: 0,
     headStart: false,
     loop: { concurrency: slots, ...q },
-    threads: { max: slots, cancelGrace: 200, ...q },
-    processes: { max: slots, cancelGrace: 200, ...q },
+    threads: { max: slots, cancelGrace, ...q },
+    processes: { max: slots, cancelGrace, ...q },
     ...extra,
   });
 };

@@ -16,7 +16,11 @@ export const badOptions: ContractFactory['badOptions'] = [
   { options: { rate: { limit: 0, interval: 1000 } }, option: 'rate.limit', error: 'OptionRangeError' },
   { options: { rate: { limit: 5 } }, option: 'rate.interval', error: 'InvalidOptionError' },
   { options: { rate: { limit: 5, interval: 0 } }, option: 'rate.interval', error: 'OptionRangeError' },
-  { options: { rate: { limit: 5, interval: 1000, burst: 2 } }, option: 'burst', error: 'InvalidOptionError' },
+  { options: { rate: { limit: 5, interval: 1000, burst: 2 } }, option: 'rate.burst', error: 'InvalidOptionError' },
+  { options: { rate: new Date() }, option: 'rate', error: 'InvalidOptionError' },
+  { options: { rate: { limit: 5, interval: NaN } }, option: 'rate.interval', error: 'InvalidOptionError' },
+  { options: new Map([['concurrency', 2]]), option: 'options', error: 'InvalidOptionError' },
+  { options: [{ concurrency: 2 }], option: 'options', error: 'InvalidOptionError' },
   { options: { clock: { now: 1 } }, option: 'clock', error: 'InvalidOptionError' },
   { options: { concurrrency: 5 }, option: 'concurrrency', error: 'InvalidOptionError' },
 ];

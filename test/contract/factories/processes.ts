@@ -1,9 +1,9 @@
 import { processes } from '../../../src/processes/index.js';
-import type { ContractFactory } from '../spec.js';
+import { GRACE, type ContractFactory } from '../spec.js';
 
 export const name: ContractFactory['name'] = 'processes';
-export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) =>
-  processes({ max: slots, cancelGrace: 200, killTimeout: 500, ...(maxQueue !== undefined && { maxQueue }), ...extra });
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra, cancelGrace = GRACE }) =>
+  processes({ max: slots, cancelGrace, killTimeout: 500, ...(maxQueue !== undefined && { maxQueue }), ...extra });
 export const createRaw: ContractFactory['createRaw'] = (options) => processes(options as Parameters<typeof processes>[0]);
 export const remote = true;
 export const stopsRunaway = true;
@@ -26,4 +26,8 @@ export const badOptions: ContractFactory['badOptions'] = [
   { options: { cwd: 42 }, option: 'cwd', error: 'InvalidOptionError' },
   { options: { stdio: 'ignore' }, option: 'stdio', error: 'InvalidOptionError' },
   { options: { maxTasksPerWorker: 5 }, option: 'maxTasksPerWorker', error: 'InvalidOptionError' },
+  { options: { env: new Map([['N', '1']]) }, option: 'env', error: 'InvalidOptionError' },
+  { options: new Map([['max', 2]]), option: 'options', error: 'InvalidOptionError' },
+  { options: [], option: 'options', error: 'InvalidOptionError' },
+  { options: { min: 2, max: 2, stdio: 'ignore' }, option: 'stdio', error: 'InvalidOptionError' },
 ];
