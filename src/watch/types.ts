@@ -67,4 +67,8 @@ export interface RawCapture {
   task: string | null;
   /** Time from asking for the pause to the main thread's first answer (long when it was inside a native call). */
   pauseDelayMs: number;
+  /** Samples of the main thread's scheduler state while blocked (see native.ts): runnable … */
+  running: number;
+  /** … and sleeping or in I/O wait. Both 0 where /proc is not available. */
+  sleeping: number;
 }

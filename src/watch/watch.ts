@@ -14,6 +14,7 @@ import type { BlockReport, RawCapture, WatchSummary } from './types.js';
 import { BEAT, CAPTURING, CELLS, STOP, watchdogSource, type WatchdogData } from './watchdog.js';
 import type { Executor } from '../executor.js';
 import { adviseExecutors } from './executors.js';
+import { heldByNativeCall } from './native.js';
 
 export interface WatchOptions {
   /** Report blocks longer than this: milliseconds, or `'100ms'` / `'0.5s'`. Default 100 ms. */
@@ -34,11 +35,6 @@ export interface WatchHandle {
   [Symbol.dispose](): void;
 }
 
-/** A pause that took this long to land was waiting for a native call to return. */
-function nativeDelayMs(thresholdMs: number): number {
-  return Math.max(25, thresholdMs / 4);
-}
-
 export function adviceFor(via: string | null, afterNativeCall: boolean, functionName: string): string {
   if (via && /Sync$/.test(via)) return `${via}() blocks the event loop: use its async version, or move the call to threads()`;
   if (afterNativeCall) return `a blocking native call in ${functionName || 'this function'} holds the event loop: move it to threads()`;
@@ -53,7 +49,7 @@ export function buildReport(
 ): BlockReport {
   const where = locate(capture);
   const place = placeOf(where.top);
-  const afterNativeCall = where.captured && capture !== undefined && capture.pauseDelayMs > nativeDelayMs(thresholdMs);
+  const afterNativeCall = where.captured && capture !== undefined && heldByNativeCall(capture, thresholdMs);
   const functionName = where.top?.functionName ?? '';
   return {
     type: 'block',

@@ -37,7 +37,28 @@ export const CELLS = 3;
 
 export function watchdogMain(req: (id: string) => unknown, data: WatchdogData): void {
   const inspector = req('node:inspector') as typeof import('node:inspector');
+  const fs = req('node:fs') as typeof import('node:fs');
   const cells = new Int32Array(data.sab);
+  // The main thread's scheduler state while it is blocked (native.ts says why): its thread id is
+  // the process id on Linux. Elsewhere there is no /proc and both counts stay 0.
+  const statPath = `/proc/self/task/${process.pid}/stat`;
+  let procOk = true;
+  let running = 0;
+  let sleeping = 0;
+  const sampleMain = () => {
+    if (!procOk) return;
+    let line: string;
+    try {
+      line = fs.readFileSync(statPath, 'utf8');
+    } catch {
+      procOk = false;
+      return;
+    }
+    // stateOf() in native.ts, inlined: this worker has no imports.
+    const state = line.charAt(line.lastIndexOf(')') + 2);
+    if (state === 'R') running++;
+    else if (state === 'S' || state === 'D') sleeping++;
+  };
   const BEAT = data.cells.beat;
   const STOP = data.cells.stop;
   const CAPTURING = data.cells.capturing;
@@ -85,6 +106,7 @@ export function watchdogMain(req: (id: string) => unknown, data: WatchdogData): 
     // Node does not wake this thread's loop when an inspector reply arrives: a fast no-op timer
     // keeps the loop turning while we wait on the main thread (measured on Node 20).
     const pump = setInterval(() => {
+      if (cancel) sampleMain(); // still waiting for the pause to land
       // The block ended (or we are stopping) before the pause landed: cancel it, or it would land in
       // whatever JS runs next and blame the wrong code.
       if (cancel && (Atomics.load(cells, BEAT) !== beat || stopped())) {
@@ -132,7 +154,7 @@ export function watchdogMain(req: (id: string) => unknown, data: WatchdogData): 
         } catch {
           // Fall back to the debugger's frames.
         }
-        const message: RawCapture = { beat, stack, frames, task, pauseDelayMs };
+        const message: RawCapture = { beat, stack, frames, task, pauseDelayMs, running, sleeping };
         // Posted before resuming, so it is queued by the time the main thread runs again.
         data.port.postMessage(message);
       } finally {
@@ -183,8 +205,11 @@ export function watchdogMain(req: (id: string) => unknown, data: WatchdogData): 
     if (beat !== seen) {
       seen = beat;
       seenAt = now;
+      running = 0;
+      sleeping = 0;
       return;
     }
+    if (!capturing && capturedBeat !== beat) sampleMain(); // the beat is late: how is the main thread?
     if (!capturing && capturedBeat !== beat && now - seenAt > data.thresholdMs) {
       capturedBeat = beat;
       void capture(beat);

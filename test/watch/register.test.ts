@@ -55,6 +55,19 @@ describe('watch on real scripts', () => {
     assert.equal(second.count, 2, 'repeats of the same place are counted');
   });
 
+  test('a pure-JavaScript busy loop, 5 times in a row: CPU work every time, never a native call', async () => {
+    // The same block five times in one process: the classification must not flip between them
+    // (it did in 4 runs of 5 when it went by the pause delay alone, see src/watch/native.ts).
+    const { reports: all, code } = await reportsOf('busy.mjs', ['5']);
+    assert.equal(code, 0);
+    const reports = all.filter((r) => r.functionName === 'spinFor');
+    assert.equal(reports.length, 5);
+    for (const r of reports) {
+      assert.equal(r.afterNativeCall, false, `block ${r.count}: a busy loop is not a native call`);
+      assert.equal(r.advice, 'CPU work on the event loop: move spinFor to threads()');
+    }
+  });
+
   test('execSync in a named function: blamed on the caller, via execSync', async () => {
     const { reports: all, code } = await reportsOf('exec.mjs');
     assert.equal(code, 0);

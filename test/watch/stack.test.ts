@@ -14,7 +14,7 @@ const execStack = [
   '    at process.processTimers (node:internal/timers:519:7)',
 ].join('\n');
 
-const capture = (stack: string | null, frames: StackFrame[] = [], pauseDelayMs = 1): RawCapture => ({ beat: 1, stack, frames, task: null, pauseDelayMs });
+const capture = (stack: string | null, frames: StackFrame[] = [], pauseDelayMs = 1): RawCapture => ({ beat: 1, stack, frames, task: null, pauseDelayMs, running: 0, sleeping: 0 });
 
 describe('parseStack', () => {
   const cases: Array<[string, string, StackFrame[]]> = [
