@@ -23,6 +23,7 @@
  * the work has its own file: options.ts, learner.ts (what is known), policy.ts
  * (the pure decision), probes.ts (the gate), router.ts, inline.ts, worker-run.ts.
  */
+import { setTimer, clearTimer, type Timer } from '../durations.js';
 import { BaseExecutor, checkCloseOptions, checkRunOptions, parseRunDefaults, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import { isTaskRef, taskLabel, type Task, type TaskRef, type TaskFunction, type ContextTask, type NoInputNeeded } from '../task.js';
 import { abortError, ExecutorClosedError, QueueFullError, type QueueClearedError } from '../errors.js';
@@ -214,10 +215,11 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       return;
     }
     const started = performance.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout)));
+    let timer: Timer = undefined;
+    // Through setTimer(): a close timeout over 2^31-1 ms must not fire after 1 ms (issue 14).
+    const expired = new Promise<void>((resolve) => (timer = setTimer(resolve, timeout)));
     await Promise.race([this.probes.drained(), expired]);
-    clearTimeout(timer);
+    clearTimer(timer);
     this.probes.rejectAll(abortError(`auto().close(): calls still waiting for a probe after ${timeout} ms were cancelled`));
     const left = Math.max(0, timeout - (performance.now() - started));
     await Promise.all(this.executors.all.map((e) => e.close({ ...options, timeout: left })));
