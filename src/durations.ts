@@ -19,8 +19,11 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What a timer needs from a clock; loop()'s injectable Clock has exactly this shape. */
 export interface TimerHost {
+  /** The current time in ms, on the performance.now() scale. */
   now(): number;
+  /** Call `fn` after `ms` milliseconds (at most 2^31-1; longer delays are chained by setTimer()); returns a handle. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Disarm a handle that setTimeout returned. */
   clearTimeout(handle: unknown): void;
 }
 

@@ -16,3 +16,5 @@ export { bench, type BenchInputs, type BenchOptions, type BenchProgress, type Be
 export { pipeline, Pipeline, type StageModel, type OnError, type StageOptions, type BatchOptions, type TuneOptions, type PipelineOptions, type StageKind, type StageStats, type TuneChange, type Bottleneck, type PipelineStats, type PipelineSummary } from './pipeline/index.js';
 export { benchHtml } from './report/bench.js';
 export { pipelineHtml } from './report/pipeline.js';
+export type { TimerHost } from './durations.js';
+export type { CheckedAutoOptions } from './auto/options.js';

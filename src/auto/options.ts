@@ -27,7 +27,9 @@ export interface AutoOptions extends RunDefaults {
   headStart?: boolean;
   /** Options of the executors auto() drives. */
   loop?: LoopOptions;
+  /** Options of the threads() pool auto() sends calculating work to (its defaults otherwise). */
   threads?: ThreadsOptions;
+  /** Options of the processes() pool auto() sends crashing or isolated work to (its defaults otherwise). */
   processes?: ProcessesOptions;
   /**
    * Upper bound of the pool for blocking waits (sized from measurements), which also takes

@@ -7,6 +7,7 @@
  */
 import { systemTimers, type TimerHost } from '../durations.js';
 
+/** loop()'s injectable time source: `now()` in ms on the performance.now() scale, and timers on it. */
 export type Clock = TimerHost;
 
 export const systemClock: Clock = systemTimers;

@@ -229,12 +229,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return this.queue.length;
   }
 
-  /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
   /** Workers started and waiting for work (auto() probes only on warm threads: a cold one's first run proves little). */
   idleWorkers(): number {
     return this.idle.length;
   }
 
+  /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
   spareCapacity(): number {
     if (this.broken) return Infinity;
     return this.idle.length + (this.config.max - this.slots.size) - this.queue.length;

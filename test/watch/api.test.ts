@@ -65,11 +65,11 @@ test('a loop() task that blocks the event loop is named in the report', async ()
     // As above: on a loaded machine, block again until the watchdog captures one.
     const reported = new Promise<BlockReport>((resolve) => (waiter = resolve));
     const keepAlive = setInterval(() => {}, 1000);
-    await pool.run(w.spin, 300);
+    await pool.run(w.busyLoop, 300);
     r = await reported.finally(() => clearInterval(keepAlive));
   }
   assert.ok(r?.captured, 'a block was captured');
-  assert.equal(r.task, `${fixtures.href}#spin`);
-  assert.equal(r.functionName, 'spin');
+  assert.equal(r.task, `${fixtures.href}#busyLoop`);
+  assert.equal(r.functionName, 'busyLoop');
   assert.equal((globalThis as Record<symbol, unknown>)[TASK], undefined, 'the hook is cleared after the task');
 });
