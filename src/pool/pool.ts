@@ -70,7 +70,7 @@ export interface PoolConfig {
   /** ms a cancelled running task has to settle before its worker is killed. */
   cancelGrace: number;
   maxTasksPerWorker: number;
-  /** Recycle a worker between tasks once its resident memory passes this (processes). */
+  /** Recycle a worker between tasks once its memory passes this (processes: resident memory; threads: heap used). */
   maxMemoryMb: number;
   /** Consecutive start failures before the pool is declared broken. */
   startAttempts: number;
@@ -443,7 +443,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (slot.recycle) return 'recycled';
     if (this.liveWorkers() > c.max) return 'resize';
     if (slot.tasks >= c.maxTasksPerWorker) return 'max-tasks';
-    if (c.maxMemoryMb !== Infinity && (slot.channel.memoryMb?.() ?? 0) > c.maxMemoryMb) return 'memory';
+    // A process's resident memory is read from outside; a thread reports its heap with each answer.
+    if (c.maxMemoryMb !== Infinity && (slot.channel.memoryMb?.() ?? slot.heapMb ?? 0) > c.maxMemoryMb) return 'memory';
     return undefined;
   }
 
@@ -548,6 +549,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     const first = jobs[0];
     if (!first || first.id !== msg.id) return;
     slot.ready = true;
+    if (msg.h !== undefined) slot.heapMb = msg.h;
     slot.jobs = [];
     this.running -= jobs.length;
     const cold = slot.tasks === 0;

@@ -29,21 +29,25 @@ export type ToWorker =
   | { t: 'batch'; ids: number[]; m: string; n: string; i: unknown[] }
   /** Abort task `id`'s signal with reason `r` (or skip it, if it is in a batch and has not started). */
   | { t: 'abort'; id: number; r: SerializedError }
-  /** Threads only, the first message: answer on this port from now on (the pool can read it synchronously). */
-  | { t: 'port'; port: MessagePort; w: number };
+  /**
+   * Threads only, the first message: answer on this port from now on (the pool can read it synchronously);
+   * `w`: the worker's id; `h`: report the heap used with every answer (threads({ maxMemoryMb })).
+   */
+  | { t: 'port'; port: MessagePort; w: number; h?: boolean };
 
 /** Why a task failed on the worker side, when it was not the task's own throw. */
 export type FailureKind = 'load' | 'output';
 
 export type ChunkOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
+/** Every answer may carry `h`: the worker's heap used, in MB, when the pool asked for it (threads' maxMemoryMb). */
 export type FromWorker =
   | { t: 'ready' }
-  | { t: 'ok'; id: number; v: unknown; p?: TaskProfile }
-  | { t: 'err'; id: number; e: SerializedError; k?: FailureKind; p?: TaskProfile }
-  | { t: 'chunk'; id: number; r: ChunkOutcome[]; p?: TaskProfile }
+  | { t: 'ok'; id: number; v: unknown; p?: TaskProfile; h?: number }
+  | { t: 'err'; id: number; e: SerializedError; k?: FailureKind; p?: TaskProfile; h?: number }
+  | { t: 'chunk'; id: number; r: ChunkOutcome[]; p?: TaskProfile; h?: number }
   /** The outcomes of a batch, in the order of its ids; `id` is the batch's first. */
-  | { t: 'batch'; id: number; r: ChunkOutcome[] }
+  | { t: 'batch'; id: number; r: ChunkOutcome[]; h?: number }
   /** A task aborted inside a batch has ended (or was skipped): the worker need not be stopped for it. */
   | { t: 'ended'; id: number }
   /** context.emit(v) of task `id`, sent before its answer (so it arrives first). */

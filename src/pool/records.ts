@@ -69,6 +69,8 @@ export class Slot {
   crash: CrashReport | undefined = undefined;
   /** recycleWorkers() was called while it lived: stop it when it is next free. */
   recycle = false;
+  /** Heap used (MB) the worker reported with its last answer (threads with maxMemoryMb). */
+  heapMb: number | undefined = undefined;
   /** Why the pool stopped it (for the workerExit event); unset if it died on its own. */
   exitReason: WorkerExitReason | undefined = undefined;
   channel!: WorkerChannel;

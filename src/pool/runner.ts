@@ -10,6 +10,7 @@
  */
 import { threadId, type TransferListItem } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
 import { serializeError, deserializeError, plainError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
@@ -25,6 +26,15 @@ export interface Port {
 
 /** Who runs the tasks of this thread or process; set by the entry (threads/worker.ts, processes/child.ts). */
 export const identity = { workerId: 0 };
+/** What the pool asked this worker to report; set by the entry (threads({ maxMemoryMb }) asks for the heap). */
+export const reporting = { heap: false };
+
+/** Add the heap used (MB) to an answer when the pool asked for it: it checks maxMemoryMb between tasks with it. */
+function withHeap<M extends { h?: number }>(message: M): M {
+  if (reporting.heap) message.h = getHeapStatistics().used_heap_size / 1_048_576;
+  return message;
+}
+
 /** How a child process learns its worker id. */
 export const WORKER_ID_ENV = 'BOUNDWISE_WORKER_ID';
 
@@ -148,7 +158,7 @@ export function createRunner(port: Port, where: string): Runner {
 
   function sendOk(id: number, task: string, result: unknown, p?: TaskProfile): void {
     const { value, list } = unwrapTransfer(result);
-    const msg: FromWorker = p ? { t: 'ok', id, v: value, p } : { t: 'ok', id, v: value };
+    const msg: FromWorker = withHeap(p ? { t: 'ok', id, v: value, p } : { t: 'ok', id, v: value });
     try {
       port.post(msg, list);
     } catch (error) {
@@ -159,7 +169,7 @@ export function createRunner(port: Port, where: string): Runner {
 
   function sendErr(id: number, error: unknown, kind?: 'load' | 'output', p?: TaskProfile): void {
     const e = serializeError(error);
-    const msg: FromWorker = { t: 'err', id, e };
+    const msg = withHeap<Extract<FromWorker, { t: 'err' }>>({ t: 'err', id, e });
     if (kind) msg.k = kind;
     if (p) msg.p = p;
     try {
@@ -263,10 +273,10 @@ export function createRunner(port: Port, where: string): Runner {
       // A module that fails to load fails every task of the batch the same way as a single run.
       if (!(error instanceof TaskNotFoundError)) {
         for (const id of msg.ids) waiting.delete(id);
-        port.post({ t: 'err', id: msg.ids[0] as number, e, k: 'load' });
+        port.post(withHeap({ t: 'err', id: msg.ids[0] as number, e, k: 'load' }));
         return undefined;
       }
-      port.post({ t: 'batch', id: msg.ids[0] as number, r: outcomes });
+      port.post(withHeap({ t: 'batch', id: msg.ids[0] as number, r: outcomes }));
       return undefined;
     }
   }
@@ -274,7 +284,7 @@ export function createRunner(port: Port, where: string): Runner {
   /** Post a batch or chunk reply; if one value cannot be cloned, only that one fails. */
   function postOutcomes(t: 'batch' | 'chunk', id: number, outcomes: ChunkOutcome[], task: string, p?: TaskProfile): void {
     try {
-      port.post(t === 'chunk' && p ? { t, id, r: outcomes, p } : { t, id, r: outcomes });
+      port.post(withHeap(t === 'chunk' && p ? { t, id, r: outcomes, p } : { t, id, r: outcomes }));
     } catch {
       for (let k = 0; k < outcomes.length; k++) {
         const o = outcomes[k] as ChunkOutcome;
@@ -286,7 +296,7 @@ export function createRunner(port: Port, where: string): Runner {
           outcomes[k] = { ok: false, error: serializeError(new TaskOutputError(task, w.path, w.problem)) };
         }
       }
-      port.post({ t, id, r: outcomes });
+      port.post(withHeap({ t, id, r: outcomes }));
     }
   }
 

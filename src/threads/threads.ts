@@ -23,6 +23,12 @@ export interface ThreadsOptions {
   cancelGrace?: number;
   /** Replace a thread after this many tasks (contain slow leaks). Default Infinity. */
   maxTasksPerWorker?: number;
+  /**
+   * Replace a thread between tasks once its heap used passes this many MB (V8's used heap size of
+   * the thread, which includes garbage not yet collected; reported by the thread with each answer).
+   * The thread finishes its task first; it exits with workerExit reason 'memory'. Default Infinity.
+   */
+  maxMemoryMb?: number;
   /** Heap limits per thread; a thread that exceeds them fails its task with WorkerCrashedError. */
   resourceLimits?: ResourceLimits;
   /** Environment of the threads (a copy); default: the parent's. */
@@ -41,6 +47,7 @@ const KNOWN = [
   'maxQueue',
   'cancelGrace',
   'maxTasksPerWorker',
+  'maxMemoryMb',
   'resourceLimits',
   'env',
   'execArgv',
@@ -68,16 +75,18 @@ export function threads(options: ThreadsOptions = {}): ThreadPool {
   }
   // Everything is validated before anything starts (the pool spawns `min` threads at once).
   const maxTasksPerWorker = intOption(owner, 'maxTasksPerWorker', options.maxTasksPerWorker, Infinity, { min: 1, max: Infinity });
+  const maxMemoryMb = intOption(owner, 'maxMemoryMb', options.maxMemoryMb, Infinity, { min: 1, max: Infinity });
   const transport = {
     resourceLimits,
     env: envOption(owner, 'env', options.env),
     execArgv: stringArrayOption(owner, 'execArgv', options.execArgv),
     workerData: cloneableOption(owner, 'workerData', options.workerData),
+    reportHeap: maxMemoryMb !== Infinity,
   };
   return new ThreadPool({
     ...common,
     maxTasksPerWorker,
-    maxMemoryMb: Infinity,
+    maxMemoryMb,
     transport: new ThreadTransport(transport),
   });
 }

@@ -68,6 +68,8 @@ export interface ThreadTransportOptions {
   env: Record<string, string | undefined> | undefined;
   execArgv: string[] | undefined;
   workerData: unknown;
+  /** Ask each thread for its heap used with every answer (maxMemoryMb). */
+  reportHeap: boolean;
 }
 
 export class ThreadTransport implements Transport {
@@ -89,7 +91,7 @@ export class ThreadTransport implements Transport {
     // synchronous burst can still see a probe's result.
     const { port1: answers, port2 } = new MessageChannel();
     answers.on('message', events.message);
-    worker.postMessage({ t: 'port', port: port2, w: id }, [port2]);
+    worker.postMessage(o.reportHeap ? { t: 'port', port: port2, w: id, h: true } : { t: 'port', port: port2, w: id }, [port2]);
     worker.on('error', (error) => (lastError = error));
     const poll = (): boolean => {
       let any = false;

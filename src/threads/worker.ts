@@ -1,7 +1,7 @@
 // Entry point of every pool thread: hand messages from the pool to the shared runner.
 import { parentPort, threadId, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { createRunner, identity } from '../pool/runner.js';
+import { createRunner, identity, reporting } from '../pool/runner.js';
 import type { ToWorker } from '../pool/protocol.js';
 import { SpinPolicy, spinOnce } from './spin.js';
 
@@ -45,6 +45,7 @@ port.on('message', (m: ToWorker) => {
   if (m.t === 'port') {
     out = m.port;
     identity.workerId = m.w;
+    reporting.heap = m.h === true;
     out.postMessage({ t: 'ready' });
     return;
   }
