@@ -6,6 +6,7 @@ export type { QueueControl, ExecutorEvents, WorkerInfo, WorkerExit, WorkerExitRe
 export type { ResizeOptions } from './pool/pool.js';
 export type { Percentiles } from './stats.js';
 export { transfer } from './pool/transfer.js';
+export { messages, type TaskCall, type MessageSource } from './messages.js';
 export { threads, ThreadPool, type ThreadsOptions, type ThreadsStats } from './threads/index.js';
 export { processes, ProcessPool, type ProcessesOptions, type ProcessesStats } from './processes/index.js';
 export { loop, LoopExecutor, systemClock, type LoopOptions, type LoopStats, type RateOptions, type Clock } from './loop/index.js';

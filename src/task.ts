@@ -11,8 +11,12 @@ import { threadId as currentThreadId } from 'node:worker_threads';
 import { InvalidOptionError, TaskNotFoundError } from './errors.js';
 import { isTypeScriptUrl, taskModuleUrl } from './module-url.js';
 
-/** What every task receives as its second argument. */
-export interface TaskContext {
+/**
+ * What every task receives as its second argument. `M` is the type of the messages it
+ * sends with `emit()`; declare it (`context: TaskContext<Progress>`) and `messages()`
+ * types what it yields.
+ */
+export interface TaskContext<M = unknown> {
   /** Aborts on cancellation, on the task's timeout and on any enclosing deadline. */
   readonly signal: AbortSignal;
   /**
@@ -21,7 +25,7 @@ export interface TaskContext {
    * processes it is cloned; one that cannot be throws TaskOutputError naming its path
    * (the task may catch it and go on). After a cancellation messages are dropped.
    */
-  emit(message: unknown): void;
+  emit(message: M): void;
   /** The pool's number for the worker running the task, from 1 (0 on loop()); also in stats().workerIds. */
   readonly workerId: number;
   /** `threadId` of node:worker_threads where the task runs (0: a process's main thread). */
@@ -40,15 +44,18 @@ export type TaskFunction<I = any, O = any> = (input: I, context: TaskContext) =>
 
 declare const types: unique symbol;
 
-/** A reference to a named export of a module. Its string form `module#name` works as an object key. */
-export interface TaskRef<I = any, O = any> {
+/**
+ * A reference to a named export of a module. Its string form `module#name` works as an object key.
+ * `M`: the type of the messages the task emits (from its `TaskContext<M>` parameter; see `messages()`).
+ */
+export interface TaskRef<I = any, O = any, M = unknown> {
   readonly module: string;
   readonly name: string;
   /** `module#name`: stable identity of the task, also its string form. */
   readonly id: string;
   toString(): string;
   /** Phantom field carrying the types; never present at run time. */
-  readonly [types]?: { input: I; output: O };
+  readonly [types]?: { input: I; output: O; message: M };
 }
 
 /**
@@ -72,13 +79,15 @@ export type InputOf<T> = T extends Task<infer I, any> ? I : never;
 export type OutputOf<T> = T extends Task<any, infer O> ? O : never;
 
 type InputOfFn<F> = F extends (...args: infer A) => any ? (A extends [] ? undefined : A[0]) : never;
+/** The message type of a task function from its `TaskContext<M>` parameter; `unknown` when it has none. */
+type MessageOfFn<F> = F extends (input: any, context: TaskContext<infer M>) => any ? M : unknown;
 
 /** The typed references for every exported function of module type `M`. */
 export type TasksOf<M> = {
   readonly [K in keyof M as M[K] extends (...args: any[]) => any ? K : never]: M[K] extends (
     ...args: any[]
   ) => infer R
-    ? TaskRef<InputOfFn<M[K]>, Awaited<R>>
+    ? TaskRef<InputOfFn<M[K]>, Awaited<R>, MessageOfFn<M[K]>>
     : never;
 };
 

@@ -30,7 +30,7 @@ export const identity = { workerId: 0 };
 export const reporting = { heap: false };
 
 /** Add the heap used (MB) to an answer when the pool asked for it: it checks maxMemoryMb between tasks with it. */
-function withHeap<M extends { h?: number }>(message: M): M {
+function withHeap<M extends Extract<FromWorker, { h?: number }>>(message: M): M {
   if (reporting.heap) message.h = getHeapStatistics().used_heap_size / 1_048_576;
   return message;
 }
