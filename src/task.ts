@@ -55,7 +55,12 @@ export interface TaskRef<I = any, O = any, M = unknown> {
   readonly id: string;
   toString(): string;
   /** Phantom field carrying the types; never present at run time. */
-  readonly [types]?: { input: I; output: O; message: M };
+  readonly [types]?: {
+    input: I;
+    output: O;
+    /** What the task sends with `context.emit()`. */
+    message: M;
+  };
 }
 
 /**
@@ -79,15 +84,14 @@ export type InputOf<T> = T extends Task<infer I, any> ? I : never;
 export type OutputOf<T> = T extends Task<any, infer O> ? O : never;
 
 type InputOfFn<F> = F extends (...args: infer A) => any ? (A extends [] ? undefined : A[0]) : never;
-/** The message type of a task function from its `TaskContext<M>` parameter; `unknown` when it has none. */
-type MessageOfFn<F> = F extends (input: any, context: TaskContext<infer M>) => any ? M : unknown;
 
 /** The typed references for every exported function of module type `M`. */
 export type TasksOf<M> = {
   readonly [K in keyof M as M[K] extends (...args: any[]) => any ? K : never]: M[K] extends (
     ...args: any[]
   ) => infer R
-    ? TaskRef<InputOfFn<M[K]>, Awaited<R>, MessageOfFn<M[K]>>
+    ? // The message type is the function's `TaskContext<M>` parameter's; `unknown` when it has none.
+      TaskRef<InputOfFn<M[K]>, Awaited<R>, M[K] extends (input: any, context: TaskContext<infer E>) => any ? E : unknown>
     : never;
 };
 
