@@ -306,10 +306,7 @@ export function defineContract(factoryUrl: URL): void {
       assert.ok(Object.isFrozen(s));
     });
 
-    // auto()'s share of the definition is h13's (issue 14 item 12): calls waiting behind a probe are not
-    // yet counted as submitted. A todo until then; remove `todo` when auto() passes.
-    const statsTodo = f.name === 'auto' ? 'auto(): calls waiting behind a probe are not counted as submitted yet' : undefined;
-    test('stats: submitted = completed + failed + cancelled + queued + running at every snapshot', { todo: statsTodo }, async () => {
+    test('stats: submitted = completed + failed + cancelled + queued + running at every snapshot', async () => {
       const pool = make({ slots: 1 });
       const snapshots: ExecutorStats[] = [];
       const check = (when: string) => {
