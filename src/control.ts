@@ -103,7 +103,7 @@ export interface QueueControl {
   /** Every slot is busy and tasks wait (p-queue's definition). */
   readonly isSaturated: boolean;
   readonly isPaused: boolean;
-  /** Start no more tasks until resume(); running ones go on, new runs queue. */
+  /** Start no more tasks until resume(); running ones go on, new runs queue. No effect once close() has begun (it drains). */
   pause(): void;
   /** Start queued tasks again (also `start()`, p-queue's name). */
   resume(): void;
@@ -129,6 +129,8 @@ export abstract class QueueControlled extends EventEmitter<ExecutorEvents> imple
   /** Someone listens or waits (here or on the executor that drives this one): call note(). */
   protected hot = false;
   protected paused = false;
+  /** close() has begun: it drains, so pause() no longer applies (see drainForClose). */
+  private draining = false;
   /** Defaults for every run, overridable per run (the executor's `timeout` and `priority` options). */
   protected defaultTimeout = Infinity;
   protected defaultPriority = 0;
@@ -213,7 +215,16 @@ export abstract class QueueControlled extends EventEmitter<ExecutorEvents> imple
   }
 
   pause(): void {
+    // A drain that waits for a resume() nobody will call would keep close() from ever resolving
+    // (found by test/race): once closing, the queue runs to its end.
+    if (this.draining) return;
     this.paused = true;
+  }
+
+  /** Called by close(): start the queue again if it was paused, and keep it going to the end. */
+  protected drainForClose(): void {
+    this.draining = true;
+    this.resume();
   }
 
   resume(): void {

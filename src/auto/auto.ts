@@ -105,7 +105,8 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   }
   override pause(): void {
     super.pause();
-    for (const e of this.executors.all) e.pause();
+    // Not once closing (super.pause() then did nothing): the executors it drives must drain too.
+    if (this.paused) for (const e of this.executors.all) e.pause();
   }
   protected wake(): void {
     for (const e of this.executors.all) e.resume();
@@ -195,7 +196,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
       this.probes.rejectAll(abortError('auto() was closed with cancel: true'));
       if (this.closed) for (const e of this.executors.all) void e.close(options);
     }
-    this.resume(); // close() drains
+    this.drainForClose(); // close() drains: the executors it drives are resumed, and pause() no longer applies
     this.closed ??= this.shutdown(options);
     return this.closed;
   }

@@ -196,7 +196,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   async close(options?: CloseOptions): Promise<void> {
     checkCloseOptions('loop().close()', options);
     this.closed = true;
-    this.resume(); // close() drains: a paused loop starts its queue again
+    this.drainForClose(); // close() drains: a paused loop starts its queue again, and stays going
     this.drained ??= new Promise<void>((resolve) => (this.onDrained = resolve));
     if (options?.cancel) this.cancelAll();
     else if (options?.timeout !== undefined && options.timeout !== Infinity && this.closeTimer === undefined && this.unsettled > 0) {

@@ -320,7 +320,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       return Promise.reject(error);
     }
     if (options?.cancel) this.cancelAll(abortError(`${this.config.owner} was closed with cancel: true`));
-    this.resume(); // close() drains: a paused pool starts its queue again
+    this.drainForClose(); // close() drains: a paused pool starts its queue again, and stays going
     this.closing ??= this.shutdown(options?.timeout ?? Infinity);
     return this.closing;
   }

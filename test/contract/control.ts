@@ -90,6 +90,21 @@ export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (
     assert.equal(await c, 'drained');
   });
 
+  // Found by the race test (test/race): a pause() after close() stopped the drain, so close()
+  // never resolved and the process ran out of work with the queued calls still pending.
+  test('queue control: pause() after close() does not stop the drain; close() resolves and the queue runs', async () => {
+    await using pool = make({ slots: 1 });
+    const { holder, release } = await holdOne(pool);
+    const queued = [pool.run(t.echo, 'a'), pool.run(t.echo, 'b')];
+    const closed = pool.close();
+    pool.pause();
+    assert.equal(pool.isPaused, false, 'a closing executor cannot be paused');
+    release();
+    await holder;
+    assert.deepEqual(await Promise.all(queued), ['a', 'b']);
+    await closed;
+  });
+
   test('queue control: clear() rejects each queued task with QueueClearedError; running ones finish', async () => {
     await using pool = make({ slots: 1 });
     const { holder, release } = await holdOne(pool);
