@@ -188,38 +188,20 @@ async function round(seed: number): Promise<Record<string, number>> {
     if (rng.chance(0.3)) o.priority = rng.int(-2, 2);
     const n = calls.length;
     const call: Call = { n, what: `run(${task}) ${JSON.stringify(o, (k, v) => (k === 'signal' ? 'signal' : v))}`, timeout, crashes: task === 'crash', fails: task === 'fails' || task === 'crash', afterClose: closing !== undefined, settled: 0, map: false, ...(reason && { reason }) };
+    // The tasks that take a duration, with their longest one (ms); each resolves to its duration.
+    const timed = { sleep: [t.sleep, 40], stubborn: [t.stubborn, 60], spin: [t.spin, 8] } as const;
     let p: Promise<unknown>;
-    switch (task) {
-      case 'echo': {
-        const value = { n, s: `v${n}` };
-        call.expected = value;
-        p = pool.run(t.echo, value, o);
-        break;
-      }
-      case 'sleep': {
-        const ms = rng.int(0, 40);
-        call.expected = ms;
-        p = pool.run(t.sleep, ms, o);
-        break;
-      }
-      case 'stubborn': {
-        const ms = rng.int(0, 60);
-        call.expected = ms;
-        p = pool.run(t.stubborn, ms, o);
-        break;
-      }
-      case 'spin': {
-        const ms = rng.int(0, 8);
-        call.expected = ms;
-        p = pool.run(t.spin, ms, o);
-        break;
-      }
-      case 'fails':
-        p = pool.run(t.fails, `fails ${n}`, o);
-        break;
-      case 'crash':
-        p = pool.run(t.crash, { hostPid }, o);
-        break;
+    if (task === 'echo') {
+      const value = { n, s: `v${n}` };
+      call.expected = value;
+      p = pool.run(t.echo, value, o);
+    } else if (task === 'fails') p = pool.run(t.fails, `fails ${n}`, o);
+    else if (task === 'crash') p = pool.run(t.crash, { hostPid }, o);
+    else {
+      const [ref, longest] = timed[task];
+      const ms = rng.int(0, longest);
+      call.expected = ms;
+      p = pool.run(ref as typeof t.sleep, ms, o);
     }
     runs++;
     track(call, p);
