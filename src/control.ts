@@ -53,9 +53,13 @@ export type WorkerExitReason =
   /** It died before it was ready. */
   | 'start-failed';
 
+/** What a pool's 'workerExit' event carries: the worker, why it stopped and how it exited. */
 export interface WorkerExit extends WorkerInfo {
+  /** Why it stopped. */
   readonly reason: WorkerExitReason;
+  /** The thread's or process's exit code; null when a process was ended by a signal. */
   readonly exitCode: number | null;
+  /** The signal that ended a process (e.g. 'SIGKILL'); null for threads and for processes that exited by themselves. */
   readonly signal: NodeJS.Signals | null;
 }
 
@@ -102,11 +106,13 @@ export interface QueueControl {
   readonly pending: number;
   /** Every slot is busy and tasks wait (p-queue's definition). */
   readonly isSaturated: boolean;
+  /** pause() was called (or the executor was made with `autoStart: false`) and resume() not since. */
   readonly isPaused: boolean;
   /** Start no more tasks until resume(); running ones go on, new runs queue. No effect once close() has begun (it drains). */
   pause(): void;
   /** Start queued tasks again (also `start()`, p-queue's name). */
   resume(): void;
+  /** The same as resume(): p-queue's name, for an executor made with `autoStart: false`. */
   start(): void;
   /** Reject every queued task with QueueClearedError; returns how many. Running tasks go on. */
   clear(): number;
@@ -210,6 +216,7 @@ export abstract class QueueControlled extends EventEmitter<ExecutorEvents> imple
   get isSaturated(): boolean {
     return this.runningCount() >= this.capacity() && this.queuedCount() > 0;
   }
+  /** pause() was called (or the executor was made with `autoStart: false`) and resume() not since. */
   get isPaused(): boolean {
     return this.paused;
   }
@@ -233,6 +240,7 @@ export abstract class QueueControlled extends EventEmitter<ExecutorEvents> imple
     this.wake();
   }
 
+  /** The same as resume(): p-queue's name, for an executor made with `autoStart: false`. */
   start(): void {
     this.resume();
   }

@@ -102,9 +102,13 @@ export interface Executor<S extends ExecutorStats = ExecutorStats> {
    * for tasks whose input is optional.
    */
   run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run a function with an input: it gets `(input, context)`. */
   run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  /** Run a task reference (an export of a module) with an input of its type: it gets `(input, context)`. */
   run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  /** Run a task reference without an input: allowed only when its input is optional. */
   run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run any task with an input of its type. */
   run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   /**
    * Run the task on every input, pulled lazily: results in input order (`ordered: false`:

@@ -15,8 +15,22 @@
 import { setMaxListeners } from 'node:events';
 import { abortError } from './errors.js';
 
-export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
+/** The outcome of one input of a chunk: its value, or the error it failed with (like Promise.allSettled's entries). */
+export type Settled<O> =
+  | {
+      /** It succeeded. */
+      ok: true;
+      /** The task's result. */
+      value: O;
+    }
+  | {
+      /** It failed. */
+      ok: false;
+      /** What the task threw or rejected with. */
+      error: unknown;
+    };
 
+/** What `map()`'s `onProgress` gets: after each unit is started and after each result is yielded. */
 export interface Progress {
   /** Results yielded so far. */
   done: number;
@@ -28,17 +42,21 @@ export interface Progress {
   total: number | undefined;
 }
 
+/** Options of `map()`. Unknown keys throw InvalidOptionError. */
 export interface MapOptions {
-  /** Units (tasks, or chunks when chunkSize > 1) in flight at once. */
+  /** Units (tasks, or chunks when chunkSize > 1) in flight at once. Default: enough to keep every worker busy (the executor's own figure; for auto(), that of where the task runs now). */
   concurrency?: number;
   /** Yield in input order (default true); false yields as tasks finish. */
   ordered?: boolean;
-  /** Inputs sent per message; results are still yielded one by one. */
+  /** Inputs sent per message; results are still yielded one by one. Default 1. Only threads() and processes() batch; the others run each input on its own. */
   chunkSize?: number;
+  /** Aborting it cancels the map: every task in flight is cancelled, the input iterator closed, and the iteration throws the signal's reason. Default: none. */
   signal?: AbortSignal;
-  /** Each task's own timeout, from the start of its run. */
+  /** Each task's own timeout, ms from the start of its run. Default: the executor's `timeout` (none). */
   timeout?: number;
+  /** Priority of every task of this map: higher runs first, FIFO within a priority. Default: the executor's `priority` (0). */
   priority?: number;
+  /** Called with the counts after each unit starts and after each result is yielded, synchronously: keep it cheap. Default: none. */
   onProgress?: (progress: Progress) => void;
 }
 

@@ -4,13 +4,19 @@
  * long a pool lives and percentiles describe recent behaviour.
  */
 
+/** Nearest-rank percentiles of a sample of times (ms, wherever boundwise reports them); every figure is 0 when `count` is 0. */
 export interface Percentiles {
   /** Number of samples behind the figures (at most the ring size). */
   count: number;
+  /** The median. */
   p50: number;
+  /** The 90th percentile. */
   p90: number;
+  /** The 99th percentile. */
   p99: number;
+  /** The largest sample. */
   max: number;
+  /** The arithmetic mean. */
   mean: number;
 }
 

@@ -49,14 +49,19 @@ declare const types: unique symbol;
  * `M`: the type of the messages the task emits (from its `TaskContext<M>` parameter; see `messages()`).
  */
 export interface TaskRef<I = any, O = any, M = unknown> {
+  /** The module's URL (a file: URL for a path), as threads and processes import it. */
   readonly module: string;
+  /** The export's name in that module. */
   readonly name: string;
   /** `module#name`: stable identity of the task, also its string form. */
   readonly id: string;
+  /** `module#name`, the same as `id`. */
   toString(): string;
   /** Phantom field carrying the types; never present at run time. */
   readonly [types]?: {
+    /** The task's input type. */
     input: I;
+    /** The task's output type (awaited). */
     output: O;
     /** What the task sends with `context.emit()`. */
     message: M;
@@ -75,14 +80,22 @@ declare const needsInput: unique symbol;
  * `unknown` when a task's input may be left out (its type admits `undefined`);
  * otherwise a type no reference has, so `run(t.blur)` without an input is a type error.
  */
-export type NoInputNeeded<I> = undefined extends I ? unknown : { readonly [needsInput]: 'this task needs an input' };
+export type NoInputNeeded<I> = undefined extends I
+  ? unknown
+  : {
+      /** Never present: a type-level marker whose text shows in the compiler's error. */
+      readonly [needsInput]: 'this task needs an input';
+    };
 
 /** Either kind of task an executor may accept. Pools accept only references. */
 export type Task<I = any, O = any> = TaskRef<I, O> | TaskFunction<I, O>;
 
+/** The input type of a task (a reference or a function): `InputOf<typeof t.resize>`. */
 export type InputOf<T> = T extends Task<infer I, any> ? I : never;
+/** The output type of a task (a reference or a function), as the task returns it. */
 export type OutputOf<T> = T extends Task<any, infer O> ? O : never;
 
+/** The input of a task function: its first parameter, or `undefined` for a function without parameters. */
 type InputOfFn<F> = F extends (...args: infer A) => any ? (A extends [] ? undefined : A[0]) : never;
 
 /** The typed references for every exported function of module type `M`. */

@@ -39,12 +39,17 @@ import { Router } from './router.js';
 
 export type { AutoOptions } from './options.js';
 
+/** One task in {@link AutoStats}.tasks: where it runs now, why, and the measurements behind it. */
 export interface AutoTaskReport {
+  /** Where the task runs now. */
   model: Model;
+  /** The decision's reason, in words with the numbers (as explain() gives it). */
   reason: string;
+  /** The measurements behind it. */
   profile: TaskProfile;
 }
 
+/** auto()'s stats(): the executor figures summed over the executors it drives (utilization: the busiest one's), plus per task. */
 export interface AutoStats extends ExecutorStats {
   /** Per task (by label): the current decision, its reason and the profile behind it. */
   readonly tasks: Readonly<Record<string, AutoTaskReport>>;
@@ -52,7 +57,13 @@ export interface AutoStats extends ExecutorStats {
   readonly runsByModel: Readonly<Record<Model, number>>;
 }
 
+/**
+ * The executor auto() returns: measures each task, routes it to loop(), threads() or
+ * processes() (each created on first use and closed by close()), and explain() says why.
+ * Create it with auto(options).
+ */
 export class AutoExecutor extends BaseExecutor<AutoStats> {
+  /** Always 'auto'. */
   readonly kind = 'auto' as const;
   private readonly counters = new Counters();
   private readonly learner: Learner;
@@ -61,6 +72,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   private readonly router: Router;
   private closed: Promise<void> | undefined;
 
+  /** @internal Use auto(options): it validates them. */
   constructor(private readonly options: CheckedAutoOptions) {
     super();
     this.learner = new Learner(options);
@@ -103,6 +115,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     const n = this.probes.rejectAll(reason);
     return this.executors.all.reduce((k, e) => k + e.clear(), n);
   }
+  /** Start no more tasks until resume(), on every executor it drives; running ones go on, new runs queue. */
   override pause(): void {
     super.pause();
     // Not once closing (super.pause() then did nothing): the executors it drives must drain too.
@@ -128,10 +141,15 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   }
 
   // The overloads of Executor.run (executor.ts): the input may be left out only where it is optional.
+  /** Run a closure without an input: it gets `(context)`. */
   run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run a function with an input: it gets `(input, context)`. */
   run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  /** Run a task reference (an export of a module) with an input of its type: it gets `(input, context)`. */
   run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  /** Run a task reference without an input: allowed only when its input is optional. */
   run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run any task with an input of its type. */
   run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
     if (options !== undefined) {
@@ -154,6 +172,7 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     return this.router.route(this.learner.state(task), input, options) as Promise<O>;
   }
 
+  /** An immutable snapshot: the counts of every executor it drives together, plus each task's decision and profile. */
   stats(): AutoStats {
     const subs = this.executors.all.map((e) => e.stats());
     const sum = (k: 'submitted' | 'completed' | 'failed' | 'cancelled' | 'crashed' | 'queued' | 'running' | 'workers') =>
@@ -186,6 +205,11 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     });
   }
 
+  /**
+   * Drain (calls waiting for a probe included), then close every executor it created.
+   * `cancel: true` cancels queued and running tasks; `timeout` (ms, from this call)
+   * cancels what is left when it passes. Afterwards `run()` rejects with ExecutorClosedError.
+   */
   close(options?: CloseOptions): Promise<void> {
     try {
       checkCloseOptions('auto().close()', options);
@@ -227,6 +251,14 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
   }
 }
 
+/**
+ * An executor that measures each task and runs it on the model that fits: waiting
+ * work on the event loop, CPU work and blocking calls on threads, tasks that crash
+ * or run out of memory in processes. A task is probed (2 measured runs by default)
+ * before it is routed; `explain(t.x)` gives the decision and why.
+ *
+ * @throws InvalidOptionError (`ERR_BOUNDWISE_INVALID_OPTION`) for an unknown or invalid option.
+ */
 export function auto(options: AutoOptions = {}): AutoExecutor {
   return new AutoExecutor(checkAutoOptions(options));
 }

@@ -41,7 +41,10 @@ export interface AutoOptions extends RunDefaults {
 }
 
 /** The options once checked: the pin table is always there. */
-export type CheckedAutoOptions = AutoOptions & { pin: Record<string, Model> };
+export type CheckedAutoOptions = AutoOptions & {
+  /** The `pin` option, validated; `{}` when none was given. */
+  pin: Record<string, Model>;
+};
 
 const KNOWN = ['pin', 'probeRuns', 'headStart', 'loop', 'threads', 'processes', 'maxBlockingThreads', 'maxQueue', ...RUN_DEFAULT_OPTIONS] as const;
 export const MODELS: readonly Model[] = ['loop', 'threads', 'processes'];

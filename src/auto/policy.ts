@@ -14,15 +14,26 @@
  */
 import { cpuShare, type Model, type TaskProfile } from './profile.js';
 
+/**
+ * How auto() classified a task: 'unknown' while probing (fewer than 2 measured runs);
+ * 'waiting-async' (mostly waiting, the event loop free: runs on loop()); 'waiting-blocking'
+ * (mostly waiting, but it holds its thread: threads()); 'calculating' (mostly CPU: threads());
+ * 'tiny' (shorter than a dispatch to a thread: inline on the loop); 'crashing' (it crashed its
+ * worker or ran out of memory: processes()); 'pinned' (the user's `pin`).
+ */
 export type Behaviour = 'unknown' | 'waiting-async' | 'waiting-blocking' | 'calculating' | 'tiny' | 'crashing' | 'pinned';
 
+/** auto()'s decision for one task, from explain(): where it runs and why. */
 export interface Decision {
+  /** Where the task runs now. */
   model: Model;
+  /** How the task was classified. */
   behaviour: Behaviour;
   /** Plain words with the numbers behind them. */
   reason: string;
   /** For blocking waits: how many threads that pool should have. */
   threads?: number;
+  /** The measurements behind the decision. */
   profile: TaskProfile;
 }
 

@@ -8,12 +8,14 @@
 /** Measurements a profile keeps. */
 export const WINDOW = 8;
 
+/** Where auto() can run a task: on the event loop, on a worker thread, or in a child process. */
 export type Model = 'loop' | 'threads' | 'processes';
 
+/** What auto() has measured of one task, the input of its policy (figures are medians of the most recent 8 measurements). */
 export interface TaskProfile {
   /** Runs measured (on a worker with its own clocks, or inline on the loop). */
   readonly samples: number;
-  /** The latest measurements, oldest first (at most WINDOW). */
+  /** The latest measurements, oldest first (at most 8). */
   readonly recent: readonly Sample[];
   /** Smoothed wall time per run, ms. */
   readonly wallMs: number;
@@ -21,19 +23,25 @@ export interface TaskProfile {
   readonly cpuMs: number;
   /** Smoothed event-loop utilization of the worker during the task, 0..1. */
   readonly elu: number;
-  /** Runs that crashed their worker, and runs that ran out of memory. */
+  /** Runs that crashed their worker (out-of-memory ones included). */
   readonly crashes: number;
+  /** Of those, runs that ran out of memory. */
   readonly ooms: number;
-  /** Runs in all, and how many each model received. */
+  /** Runs in all, measured or not. */
   readonly runs: number;
+  /** How many runs each model received. */
   readonly runsByModel: Readonly<Record<Model, number>>;
   /** Smoothed dispatch overhead seen for this task per model (round trip minus the task's own wall time), ms. */
   readonly overheadMs: Readonly<Partial<Record<Model, number>>>;
 }
 
+/** One measured run of a task. */
 export interface Sample {
+  /** Wall time of the run, ms. */
   wallMs: number;
+  /** CPU time of the thread or process that ran it, ms. */
   cpuMs: number;
+  /** Event-loop utilization of that worker during the run, 0..1. */
   elu: number;
 }
 

@@ -22,13 +22,17 @@ import { EXECUTOR_MODELS, type BenchModel, type BenchResult, type ModelResult } 
 /** Inputs: a list, an (async) iterable, or a function returning one — called for fresh inputs each run. */
 export type BenchInputs<I> = Iterable<I> | AsyncIterable<I> | (() => Iterable<I> | AsyncIterable<I>);
 
+/** What bench()'s `onProgress` gets before each model's run in each round, and once at the end (`label: 'done'`). */
 export interface BenchProgress {
+  /** Runs finished so far (one run = one model in one round). */
   done: number;
+  /** Runs in all: rounds × (the models + the sequential baseline). */
   total: number;
   /** "round 2/5: threads()". */
   label: string;
 }
 
+/** Options of bench(task, inputs, options). Unknown keys throw InvalidOptionError. */
 export interface BenchOptions {
   /** Inputs per run (default: as many as the inputs give, at most 10,000); fewer inputs are repeated in turn. */
   n?: number;
@@ -40,6 +44,7 @@ export interface BenchOptions {
   rounds?: number;
   /** Inputs run on each fresh executor before measuring (default: concurrency, at most n). */
   warmup?: number;
+  /** Called before each run and once at the end, on the main thread (the CLI draws its progress bar with it). Default: none. */
   onProgress?: (p: BenchProgress) => void;
 }
 
@@ -75,6 +80,18 @@ function validModels(value: unknown): Array<Exclude<BenchModel, 'sequential'>> {
   return [...new Set(value as Array<Exclude<BenchModel, 'sequential'>>)];
 }
 
+/**
+ * Run one task on every model (inline, loop(), threads(), processes(), auto()),
+ * measured the same way in alternating order over several rounds, and say which
+ * model to use, with the numbers, how the rule of thumb fared and what auto() chose.
+ *
+ * A model that fails (an input it cannot clone, a crash) is recorded with its
+ * error in {@link BenchModelResult}.error and left out of later rounds; the others complete.
+ *
+ * @param task - a task reference (`tasks<…>(url).name` or `taskRef(url, name)`): threads and processes must load it.
+ * @param inputs - the inputs; a function is called for fresh inputs on every run.
+ * @throws InvalidOptionError (`ERR_BOUNDWISE_INVALID_OPTION`) for a plain function, bad options or inputs that give nothing.
+ */
 export async function bench<I, O>(task: TaskRef<I, O>, inputs: BenchInputs<I>, options: BenchOptions = {}): Promise<BenchResult> {
   knownOptions(OWNER, options, KNOWN);
   if (!isTaskRef(task)) {

@@ -10,4 +10,5 @@ import { systemTimers, type TimerHost } from '../durations.js';
 /** loop()'s injectable time source: `now()` in ms on the performance.now() scale, and timers on it. */
 export type Clock = TimerHost;
 
+/** The real clock: `performance.now()` and Node's timers (delays over 2^31-1 ms kept). The default wherever a `clock` option is taken. */
 export const systemClock: Clock = systemTimers;

@@ -20,6 +20,7 @@ import { runInScope } from '../scope.js';
 import { CancelScope } from './cancel-scope.js';
 import { systemClock, type Clock } from './clock.js';
 
+/** What the body of withTimeout(), withDeadline() and moveOnAfter() receives. */
 export interface DeadlineContext {
   /** Aborts when the effective deadline passes or an enclosing scope is cancelled. */
   readonly signal: AbortSignal;
@@ -27,13 +28,15 @@ export interface DeadlineContext {
   readonly deadline: number;
 }
 
+/** Options of withTimeout(), withDeadline() and moveOnAfter(). Unknown keys throw InvalidOptionError. */
 export interface DeadlineOptions {
-  /** Cancels the scope too (with this signal's reason). */
+  /** Cancels the scope too (with this signal's reason). Default: none. */
   signal?: AbortSignal;
-  /** Time source (tests step it by hand). Its `now()` is the scale of numeric deadlines. */
+  /** Time source (tests step it by hand). Its `now()` is the scale of numeric deadlines. Default: systemClock. */
   clock?: Clock;
 }
 
+/** The function a deadline scope runs: it gets the scope's signal and deadline. */
 type Body<T> = (context: DeadlineContext) => T | PromiseLike<T>;
 
 /** Run `fn` with a timeout of `ms` from now; throws `TimeoutError` if this scope's deadline passes. */

@@ -22,6 +22,7 @@ import { effectiveSignal, runInScope } from '../scope.js';
 import { CancelScope } from './cancel-scope.js';
 import { systemClock, type Clock } from './clock.js';
 
+/** What a child of a group (or a function given to gather()/settle()) receives. */
 export interface SpawnContext {
   /** The group's signal: aborts on the first failure, the outer signal, or the group's timeout. */
   readonly signal: AbortSignal;
@@ -36,17 +37,21 @@ export interface Child<T> {
   readonly result: Promise<T>;
 }
 
+/** The handle group() passes to its body: spawn children on it. */
 export interface TaskGroup {
+  /** The group's signal: aborts on the first failure, the outer signal, or the group's timeout. */
   readonly signal: AbortSignal;
   /** Start a child: it gets `{ signal }`, and the group's scope is ambient inside it. */
   spawn<T>(fn: (context: SpawnContext) => T | PromiseLike<T>): Child<T>;
 }
 
+/** Options of group(body, options). Unknown keys throw InvalidOptionError. */
 export interface GroupOptions {
-  /** Milliseconds from now; then the group's signal aborts with a TimeoutError. */
+  /** Milliseconds from now; then the group's signal aborts with a TimeoutError. Default: none. */
   timeout?: number;
-  /** Cancels the whole group. */
+  /** Cancels the whole group. Default: none. */
   signal?: AbortSignal;
+  /** Time source of the timeout (tests step it by hand). Default: systemClock. */
   clock?: Clock;
 }
 
@@ -123,6 +128,7 @@ export function group<T>(body: (g: TaskGroup) => T | PromiseLike<T>, options?: G
 }
 
 type Item<T> = PromiseLike<T> | T | ((context: SpawnContext) => T | PromiseLike<T>);
+/** What an item of gather()/settle() gives: a function's awaited result, or the awaited value itself. */
 type ResultOf<X> = X extends (...args: any[]) => infer R ? Awaited<R> : Awaited<X>;
 
 const never = new AbortController().signal;

@@ -41,10 +41,17 @@ export interface LoopStats extends ExecutorStats {
   readonly rateWait: Percentiles;
 }
 
+/**
+ * The event-loop executor loop() returns: a concurrency limiter with a priority queue, an
+ * optional rate limit, and the executor contract. Tasks run on this thread, so plain closures
+ * are accepted as well as task references.
+ */
 export class LoopExecutor extends BaseExecutor<LoopStats> {
+  /** Always 'loop'. */
   readonly kind = 'loop' as const;
   /** Tasks allowed to run at once; set `concurrency` to change it at run time. */
   private limit: number;
+  /** Tasks that may wait at once (the `maxQueue` option; default Infinity); one more rejects with QueueFullError. */
   readonly maxQueue: number;
   private readonly clock: Clock;
   private readonly queue = new PriorityQueue<Entry>();
@@ -94,6 +101,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     return this.limit;
   }
 
+  /** Change the limit (a whole number from 1): more tasks start now, or fewer start until below it. Throws InvalidOptionError otherwise. */
   set concurrency(n: number) {
     this.limit = intOption('loop().concurrency', 'concurrency', n, this.limit, { min: 1, max: 1_000_000 });
     if (this.waiting() > 0) this.pump(this.now());
@@ -110,10 +118,15 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   }
 
   // The overloads of Executor.run (executor.ts): the input may be left out only where it is optional.
+  /** Run a closure without an input: it gets `(context)`. */
   run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run a function with an input: it gets `(input, context)`. */
   run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  /** Run a task reference (an export of a module) with an input of its type: it gets `(input, context)`. */
   run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  /** Run a task reference without an input: allowed only when its input is optional. */
   run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run any task with an input of its type. */
   run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
     if (this.closed) return Promise.reject(new ExecutorClosedError('loop'));
@@ -181,6 +194,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     return promise;
   }
 
+  /** An immutable snapshot of counts, queue, run/wait percentiles, the limit and the rate-limit waits. */
   stats(): LoopStats {
     return Object.freeze({
       kind: this.kind,
@@ -193,6 +207,12 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     });
   }
 
+  /**
+   * Drain (a paused loop resumes), then resolve. `cancel: true` aborts queued and running
+   * tasks; `timeout` (ms) aborts what is left when it passes. A task that ignores its signal
+   * cannot be stopped on the event loop: close() resolves when the callers' promises have
+   * settled. Afterwards `run()` rejects with ExecutorClosedError.
+   */
   async close(options?: CloseOptions): Promise<void> {
     checkCloseOptions('loop().close()', options);
     this.closed = true;

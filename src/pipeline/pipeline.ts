@@ -96,10 +96,15 @@ function runConfig(options: PipelineOptions | undefined): RunConfig {
   return { signal: o.signal, buffer, tune, clock: o.clock ?? systemClock };
 }
 
+/**
+ * A pipeline built by pipeline(source) and its operators: each operator returns a new
+ * Pipeline (the one before is left as it was). Reading it (for await, drain(), toArray(),
+ * forEach()) starts the run; a Pipeline runs once.
+ */
 export class Pipeline<T> implements AsyncIterable<T> {
   private run: PipelineRun<T> | undefined;
 
-  /** Use pipeline(source, options). */
+  /** @internal Use pipeline(source, options): it validates them. */
   constructor(
     private readonly source: Source<unknown>,
     private readonly config: RunConfig,
@@ -153,6 +158,11 @@ export class Pipeline<T> implements AsyncIterable<T> {
     return this.run;
   }
 
+  /**
+   * Start the run and read its results: `for await (const x of run)`. Leaving the loop early
+   * (`break`) stops the stages before, closes the source and the executors the pipeline created.
+   * Throws InvalidOptionError when the pipeline has already run.
+   */
   [Symbol.asyncIterator](): AsyncIterator<T, undefined> & AsyncIterable<T> {
     if (this.run) throw new InvalidOptionError('pipeline', 'pipeline(): a pipeline runs once; build it again to run it again');
     const run = this.started();
@@ -170,6 +180,7 @@ export class Pipeline<T> implements AsyncIterable<T> {
     return (this.run as PipelineRun<T>).summary();
   }
 
+  /** Run to the end and collect every result, in order (unless a stage has `ordered: false`). */
   async toArray(): Promise<T[]> {
     const out: T[] = [];
     for await (const item of this) out.push(item);
@@ -189,6 +200,7 @@ export class Pipeline<T> implements AsyncIterable<T> {
     return this.run.cancel(reason);
   }
 
+  /** A frozen snapshot of the run so far; state 'idle' with no stages before it starts. */
   stats(): PipelineStats {
     if (this.run) return this.run.stats();
     return Object.freeze({ state: 'idle', pulled: 0, yielded: 0, elapsedMs: 0, stages: Object.freeze([]), tuning: Object.freeze([]) });

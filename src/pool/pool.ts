@@ -60,6 +60,7 @@ export interface PoolStats extends ExecutorStats {
   readonly lateCrashes: number;
 }
 
+/** A pool's settings once its options are validated (threads() and processes() build it). */
 export interface PoolConfig {
   /** "threads()" or "processes()", for messages. */
   owner: string;
@@ -81,7 +82,9 @@ export interface PoolConfig {
 
 /** New bounds for a pool's workers; either may be left out. */
 export interface ResizeOptions {
+  /** Workers kept alive even when idle; default: the current `min`, lowered to `max` if above it. Between 0 and 1024. */
   min?: number;
+  /** Most workers at once; default: the current `max`. Between 1 and 1024. */
   max?: number;
 }
 
@@ -107,6 +110,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
   onSpareCapacity: (() => void) | undefined = undefined;
 
+  /** @internal Use threads(options) or processes(options): they validate the options. */
   constructor(protected readonly config: PoolConfig) {
     super();
     this.useDefaults(config.defaults);
@@ -119,10 +123,15 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   }
 
   // The overloads of Executor.run (executor.ts): the input may be left out only where it is optional.
+  /** Run a closure without an input: it gets `(context)`. */
   run<O>(task: ContextTask<O>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run a function with an input: it gets `(input, context)`. */
   run<I, O>(task: TaskFunction<I, O>, input: I, options?: RunOptions): Promise<O>;
+  /** Run a task reference (an export of a module) with an input of its type: it gets `(input, context)`. */
   run<I, O>(task: TaskRef<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
+  /** Run a task reference without an input: allowed only when its input is optional. */
   run<I, O>(task: TaskRef<I, O> & NoInputNeeded<I>, input?: undefined, options?: RunOptions): Promise<O>;
+  /** Run any task with an input of its type. */
   run<I, O>(task: Task<I, O>, input: NoInfer<I>, options?: RunOptions): Promise<O>;
   run<I, O>(task: Task<I, O>, input?: I, options?: RunOptions): Promise<O> {
     return this.submit(task, input, false, options, undefined);
@@ -132,7 +141,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return this.submit(task, inputs, true, options, undefined);
   }
 
-  /** `run()` with internal extras (profiling). */
+  /** @internal `run()` with internal extras (profiling): for auto(). */
   submit(task: Task, input: unknown, chunk: boolean, options: RunOptions | undefined, extras: SubmitExtras | undefined): Promise<any> {
     const owner = this.config.owner;
     if (options !== undefined) {
@@ -190,6 +199,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     });
   }
 
+  /** An immutable snapshot of counts, queue, run/wait percentiles, workers alive and batches. */
   stats(): S {
     return Object.freeze({
       kind: this.kind,
@@ -313,6 +323,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return dropped.length;
   }
 
+  /**
+   * Drain (a paused pool resumes), then stop every worker. `cancel: true` cancels queued and
+   * running tasks (a running one whose code ignores its signal has its worker stopped after
+   * `cancelGrace`); `timeout` (ms) cancels what is left when it passes. Afterwards `run()`
+   * rejects with ExecutorClosedError, and no thread or child process is left.
+   */
   close(options?: CloseOptions): Promise<void> {
     try {
       checkCloseOptions(`${this.config.owner}.close()`, options);
@@ -767,7 +783,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }, job.timeout);
   }
 
-  /** Called by a job's signal, its timeout, or close({ cancel }). */
+  /** @internal Called by a job's signal, its timeout, or close({ cancel }). */
   abort(job: Job, reason: unknown): void {
     if (job.settled) return;
     this.counters.cancelled++;

@@ -13,6 +13,12 @@ export interface Transferred<T> {
   readonly list: TransferListItem[];
 }
 
+/**
+ * Mark a task's result so that the objects in `list` (ArrayBuffers, MessagePorts, …) are
+ * moved to the caller rather than copied: `return transfer(image, [image.buffer])`. Typed as
+ * the value itself, so the task's output type is unchanged. On threads the buffers move
+ * (the task's copy becomes unusable); in processes and on the loop the value arrives as usual.
+ */
 export function transfer<T>(value: T, list: TransferListItem[]): T {
   return { [MARK]: true, value, list } as unknown as T;
 }

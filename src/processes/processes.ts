@@ -11,6 +11,7 @@ import { envOption, intOption, knownOptions, msOption, oneOf, stringArrayOption 
 import { InvalidOptionError, OptionRangeError } from '../errors.js';
 import { ProcessTransport } from './transport.js';
 
+/** Options of processes(options). Unknown keys throw InvalidOptionError. */
 export interface ProcessesOptions {
   /** Children kept alive even when idle. Default 0. */
   min?: number;
@@ -65,12 +66,22 @@ const KNOWN = [
   'argv',
 ] as const;
 
+/** processes()' stats(): the pool figures ({@link PoolStats}). */
 export type ProcessesStats = PoolStats;
 
+/** The child-process pool processes() returns; create it with processes(options). */
 export class ProcessPool extends Pool<ProcessesStats> {
+  /** Always 'processes'. */
   readonly kind = 'processes' as const;
 }
 
+/**
+ * A pool of child processes (forked Node processes), for work that needs its own memory or
+ * must not take the service down when it crashes (native code, leaks): a crash fails only
+ * the task that was running, and the pool starts a new child. Tasks are task references.
+ *
+ * @throws InvalidOptionError (`ERR_BOUNDWISE_INVALID_OPTION`) or OptionRangeError for an unknown or invalid option.
+ */
 export function processes(options: ProcessesOptions = {}): ProcessPool {
   const owner = 'processes()';
   knownOptions(owner, options, KNOWN);

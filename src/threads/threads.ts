@@ -10,6 +10,7 @@ import { commonPoolConfig } from '../pool/options.js';
 import { cloneableOption, envOption, intOption, knownOptions, objectOption, stringArrayOption } from '../options.js';
 import { ThreadTransport } from './transport.js';
 
+/** Options of threads(options). Unknown keys throw InvalidOptionError. */
 export interface ThreadsOptions {
   /** Threads kept alive even when idle. Default 0. */
   min?: number;
@@ -57,12 +58,22 @@ const KNOWN = [
 /** The keys of Node's ResourceLimits. */
 const RESOURCE_LIMITS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 
+/** threads()' stats(): the pool figures ({@link PoolStats}). */
 export type ThreadsStats = PoolStats;
 
+/** The worker-thread pool threads() returns; create it with threads(options). */
 export class ThreadPool extends Pool<ThreadsStats> {
+  /** Always 'threads'. */
   readonly kind = 'threads' as const;
 }
 
+/**
+ * A pool of worker threads, for CPU work and blocking calls: in Node they run JavaScript
+ * truly in parallel, one event loop each. Tasks are task references (a module's named
+ * exports, loaded in each thread); `min` threads start at once, more on demand up to `max`.
+ *
+ * @throws InvalidOptionError (`ERR_BOUNDWISE_INVALID_OPTION`) for an unknown or invalid option.
+ */
 export function threads(options: ThreadsOptions = {}): ThreadPool {
   const owner = 'threads()';
   knownOptions(owner, options, KNOWN);

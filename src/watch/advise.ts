@@ -5,6 +5,7 @@
  * the executors' real stats are mapped onto this shape by the caller.
  */
 
+/** One task's measurements, the input of {@link adviseFromStats}. */
 export interface TaskStatsForAdvice {
   /** `module#export`, or any label the caller uses for the task. */
   task: string;
@@ -25,15 +26,25 @@ export interface TaskStatsForAdvice {
   medianBlockedMs?: number;
 }
 
+/** One executor's measurements, the input of {@link adviseFromStats}. */
 export interface ExecutorStatsForAdvice {
+  /** One entry per task the executor ran. */
   tasks: readonly TaskStatsForAdvice[];
 }
 
+/**
+ * The mistake found: a task shipped to threads or processes that costs more to ship than to run
+ * ('tiny-task'); CPU work on loop() ('cpu-on-loop'); a blocking call on loop() ('blocking-on-loop').
+ */
 export type AdviceKind = 'tiny-task' | 'cpu-on-loop' | 'blocking-on-loop';
 
+/** One mistake, read from an executor's measurements. */
 export interface Advice {
+  /** The task's label, as given in {@link TaskStatsForAdvice}.task. */
   task: string;
+  /** Which mistake. */
   kind: AdviceKind;
+  /** The mistake and what to do, in one sentence with the numbers. */
   message: string;
 }
 
@@ -46,6 +57,13 @@ export const CPU_SHARE = 0.5;
 
 const ms = (n: number) => (n >= 10 ? Math.round(n) : Math.round(n * 100) / 100);
 
+/**
+ * The classic mistakes in tasks' measurements, as advice. A pure function. A task with fewer
+ * than 5 runs gets none; on threads or processes, a task whose dispatch costs
+ * more than its run is 'tiny-task'; on loop(), a task that holds the loop 10 ms
+ * or more per call is 'cpu-on-loop' when at least half of that is CPU, else
+ * 'blocking-on-loop'.
+ */
 export function adviseFromStats(stats: ExecutorStatsForAdvice | readonly TaskStatsForAdvice[]): Advice[] {
   const tasks = Array.isArray(stats) ? (stats as readonly TaskStatsForAdvice[]) : (stats as ExecutorStatsForAdvice).tasks;
   const out: Advice[] = [];

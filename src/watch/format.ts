@@ -34,6 +34,7 @@ export function formatBlock(report: BlockReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** The exit summary as watch() prints it to stderr: totals, one line per place, then the advice; '' when there was no block and no advice. */
 export function formatSummary(summary: WatchSummary): string {
   const advice = summary.advice ?? [];
   if (summary.blocks === 0 && advice.length === 0) return '';

@@ -3,25 +3,35 @@ import type { Advice } from './advise.js';
 
 /** One frame of the main thread's stack, as the capture saw it (1-based line and column). */
 export interface StackFrame {
+  /** The function's name; '' for an anonymous function. */
   functionName: string;
   /** A path for local files (file: URLs are converted), or the module id as Node shows it (`node:fs`). */
   file: string;
+  /** 1-based line in `file`. */
   line: number;
+  /** 1-based column in `file`. */
   column: number;
 }
 
 /** One blocking stretch of the event loop, reported once when the loop resumes. */
 export interface BlockReport {
+  /** Tells a block report from the summary in a stream of JSON lines (`boundwise watch --json`). */
   type: 'block';
+  /** process.pid of the process that blocked. */
   pid: number;
   /** Heartbeat gap, measured on the main thread until the loop resumed; precise to one heartbeat (threshold / 4). */
   durationMs: number;
+  /** The threshold in force, ms: blocks longer than it are reported. */
   thresholdMs: number;
   /** `functionName (file:line)` of the blocking frame: the key repeats are counted by. `unknown` if not captured. */
   place: string;
+  /** The blocking (innermost user-visible) frame's function name; '' when anonymous or not captured. */
   functionName: string;
+  /** That frame's file (see {@link StackFrame}.file); '' when not captured. */
   file: string;
+  /** That frame's 1-based line; 0 when not captured. */
   line: number;
+  /** That frame's 1-based column; 0 when not captured. */
   column: number;
   /** The Node built-in the blocking frame was inside when the pause landed (e.g. `execSync`), if any. */
   via: string | null;
@@ -35,21 +45,37 @@ export interface BlockReport {
   task: string | null;
   /** How many blocks at this place so far, this one included. */
   count: number;
+  /** What to do about it, in one sentence (e.g. "execSync() blocks the event loop: use its async version, or move the call to threads()"). */
   advice: string;
 }
 
+/** The blocks at one place, in {@link WatchSummary}.places. */
 export interface PlaceSummary {
+  /** `functionName (file:line)`, as in {@link BlockReport}.place. */
   place: string;
+  /** Blocks at this place. */
   count: number;
+  /** Their durations added up, ms. */
   totalMs: number;
+  /** The longest of them, ms. */
   longestMs: number;
 }
 
+/** What the watchdog saw over the whole run: printed (or passed to `onSummary`) at exit, returned by {@link WatchHandle}.summary() at any time. */
 export interface WatchSummary {
+  /** Tells the summary from block reports in a stream of JSON lines. */
   type: 'summary';
+  /** Blocks reported. */
   blocks: number;
+  /** Their durations added up, ms. */
   totalBlockedMs: number;
-  longest: { place: string; durationMs: number } | null;
+  /** The longest block; null when there was none. */
+  longest: {
+    /** Where it was, as in {@link BlockReport}.place. */
+    place: string;
+    /** How long it lasted, ms. */
+    durationMs: number;
+  } | null;
   /** Sorted by total blocked time, longest first. */
   places: PlaceSummary[];
   /** Mistakes read from the executors passed to watch({ executors }): tiny tasks shipped away. */

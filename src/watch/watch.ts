@@ -16,6 +16,7 @@ import type { Executor } from '../executor.js';
 import { adviseExecutors } from './executors.js';
 import { heldByNativeCall } from './native.js';
 
+/** Options of watch(options). */
 export interface WatchOptions {
   /** Report blocks longer than this: milliseconds, or `'100ms'` / `'0.5s'`. Default 100 ms. */
   threshold?: number | string;
@@ -27,11 +28,15 @@ export interface WatchOptions {
   executors?: readonly Executor[];
 }
 
+/** What watch() returns: the running watchdog. Keep it referenced for as long as you want it to watch (until exit, for the at-exit summary). */
 export interface WatchHandle {
+  /** The threshold in force, ms (the option parsed). */
   readonly thresholdMs: number;
+  /** What it has seen so far (the same summary it prints at exit), with advice from the executors it was given. */
   summary(): WatchSummary;
   /** Stops the heartbeat and the worker. Idempotent. */
   stop(): void;
+  /** stop(), for `using`. Note that a `using` handle stops at the end of its scope: at the end of a module, before the at-exit summary. */
   [Symbol.dispose](): void;
 }
 
@@ -71,6 +76,18 @@ export function buildReport(
   };
 }
 
+/**
+ * Start the event-loop watchdog in this process: a block of the event loop longer
+ * than the threshold is reported when the loop resumes, with the function and line
+ * that held it (captured by a worker thread while the loop was still blocked) and
+ * advice; at exit, a summary. It never keeps the process alive (every timer, port
+ * and thread it uses is unref'd), and a failure of the watchdog never crashes the app.
+ *
+ * `node --import boundwise/watch/register app.js` starts it with the defaults
+ * (threshold from `BOUNDWISE_WATCH_THRESHOLD`).
+ *
+ * @throws InvalidOptionError (`ERR_BOUNDWISE_INVALID_OPTION`) for a threshold that is not a positive duration.
+ */
 export function watch(options: WatchOptions = {}): WatchHandle {
   const thresholdMs = parseThreshold(options.threshold);
   const intervalMs = Math.max(5, Math.floor(thresholdMs / 4));
