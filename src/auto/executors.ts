@@ -8,6 +8,7 @@ import { threads, type ThreadPool } from '../threads/index.js';
 import { processes, type ProcessPool } from '../processes/index.js';
 import type { Counters } from '../stats.js';
 import type { CheckedAutoOptions } from './options.js';
+import { blockingGrowth, placeBlocking } from './policy.js';
 
 export type SubExecutor = LoopExecutor | ThreadPool | ProcessPool;
 
@@ -63,12 +64,38 @@ export class Executors {
     return Math.max(0, this.cpu.spareCapacity()) + (this.blocking === this.cpu ? 0 : this.blocking.idleWorkers());
   }
 
-  /** The pool for blocking waits grows to the size the measurements ask for. */
-  blockingPool(size: number, cores: number): ThreadPool {
-    if (this.blocking === this.cpu) return this.cpu;
-    const floor = this.options.threads?.max ?? cores;
-    this.blocking.resize(Math.max(size, floor));
-    return this.blocking;
+  /** The blocking pool's current bound (it only grows; idle reaping shrinks what is started). */
+  private blockingMax = 0;
+
+  /**
+   * Where a blocking wait goes: a thread that is free now (a CPU thread first:
+   * warm, no start-up to pay), else whichever pool is expected to start it
+   * first (placeBlocking), the blocking-wait pool growing towards the size the
+   * measurements ask for only as far as the blocking work waiting justifies
+   * (blockingGrowth).
+   */
+  blockingPool(size: number, cores: number, wallMs: number): ThreadPool {
+    const { cpu, blocking } = this;
+    if (blocking === cpu || cpu.spareCapacity() > 0) return cpu;
+    if (blocking.idleWorkers() > 0) return blocking;
+    const startMs = blocking.startupMs() ?? cpu.startupMs() ?? 0;
+    const backlogMs = (blocking.queueLength() + cpu.queueLength() + 1) * wallMs;
+    const max = blockingGrowth(backlogMs, 1, Math.max(size, this.options.threads?.max ?? cores), startMs);
+    if (max > this.blockingMax) {
+      this.blockingMax = max;
+      blocking.resize(max);
+    }
+    const threadsNow = blocking.workerCount();
+    const where = placeBlocking({
+      cpuQueue: cpu.queueLength(),
+      cpuThreads: cpu.workerCount(),
+      blockingQueue: blocking.queueLength(),
+      blockingThreads: threadsNow,
+      canStart: threadsNow + blocking.queueLength() < this.blockingMax,
+      wallMs,
+      startMs,
+    });
+    return where === 'cpu' ? cpu : blocking;
   }
 
   /** Read the threads' answers synchronously (see Probes.poll). */

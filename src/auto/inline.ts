@@ -63,7 +63,9 @@ export class Inline {
       if (!fn) return learner.load(s).then((f) => f(value, ctx));
       const probing = s.headStart && s.profile.samples < learner.env.probeRuns;
       // A task routed here by its measurements is re-measured now and then; one still unknown, always.
-      const known = !probing && s.choice !== undefined && s.choice.behaviour !== 'unknown';
+      // (The choice is read through the learner: a measurement drops the cached one, which must
+      // not make every later run of a burst look unknown and be measured too.)
+      const known = !probing && learner.choice(s).behaviour !== 'unknown';
       const measure = s.measuring < MEASURED_AT_ONCE && (!known || s.measureNext || s.inlineRuns++ % INLINE_SAMPLE_EVERY === 0);
       if (!measure) {
         const start = performance.now();

@@ -81,6 +81,52 @@ export function blockingPoolSize(p: Pick<TaskProfile, 'wallMs' | 'cpuMs'>, cores
   return Math.max(cores, Math.min(max, Math.round(cores * (1 + wait / compute))));
 }
 
+/** What one more thread costs to start (its isolate, boundwise's worker code, the task's module), ms: the least assumed. */
+export const THREAD_START_MS = 40;
+
+/**
+ * How far the blocking-wait pool may grow for the work waiting now (pure). A
+ * new thread pays a start-up (`startMs`: as measured here, at least
+ * THREAD_START_MS; a loaded machine makes it much longer) before its first
+ * call, so one is started only while there are at least two start-ups' worth
+ * of blocking work per thread to share: a burst of 16 sleeps of 20 ms is not worth 8 cold threads (issue 13:
+ * that burst took 3× as long as threads() alone), a sustained flood still grows
+ * the pool to the size the measurements ask for (`size`).
+ */
+export function blockingGrowth(backlogMs: number, floor: number, size: number, startMs = THREAD_START_MS): number {
+  return Math.max(floor, Math.min(size, Math.ceil(backlogMs / (2 * Math.max(THREAD_START_MS, startMs)))));
+}
+
+/** What auto() sees of its two thread pools when it places a blocking wait. */
+export interface BlockingView {
+  /** Calls queued in each pool, and threads started in each. */
+  cpuQueue: number;
+  cpuThreads: number;
+  blockingQueue: number;
+  blockingThreads: number;
+  /** The blocking pool may start one more thread now (below the bound blockingGrowth gave). */
+  canStart: boolean;
+  /** The task's wall time, and a thread's start-up, ms. */
+  wallMs: number;
+  startMs: number;
+}
+
+/**
+ * Which pool a blocking wait should join when neither has a thread free (pure):
+ * the one that is expected to start it first. The CPU threads are warm; a new
+ * blocking thread first pays its start-up, so it is started only when the
+ * calls already queued on the warm threads would keep this one waiting longer.
+ */
+export function placeBlocking(v: BlockingView): 'cpu' | 'blocking' {
+  const cpuWait = ((v.cpuQueue + 1) * v.wallMs) / Math.max(1, v.cpuThreads);
+  const blockingWait = v.canStart
+    ? Math.max(THREAD_START_MS, v.startMs)
+    : v.blockingThreads === 0
+      ? Infinity
+      : ((v.blockingQueue + 1) * v.wallMs) / v.blockingThreads;
+  return blockingWait < cpuWait ? 'blocking' : 'cpu';
+}
+
 /** The routing part of a decision, without the words: cheap enough for every call. */
 export interface Choice {
   model: Model;

@@ -67,7 +67,7 @@ export class Router {
     if (model === 'loop') return executors.loop.run(this.inline.body(s), input, options);
     if (model === 'processes') return runOnWorker(learner, executors.procs, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
     if (d.behaviour === 'waiting-blocking') {
-      const pool = executors.blockingPool(d.threads ?? learner.env.cores, learner.env.cores);
+      const pool = executors.blockingPool(d.threads ?? learner.env.cores, learner.env.cores, s.profile.wallMs);
       return runOnWorker(learner, pool, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
     }
     if (d.behaviour !== 'unknown') return runOnWorker(learner, executors.cpu, s, input, options, resample || this.shouldProfile(s), this.wakeIfWaiting);

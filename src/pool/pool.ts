@@ -244,6 +244,21 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return this.idle.length;
   }
 
+  /** Workers started and not yet exited. */
+  workerCount(): number {
+    return this.slots.size;
+  }
+
+  private startupEstimate: number | undefined;
+  /**
+   * How long starting a worker has taken here (ms, smoothed over recent starts;
+   * undefined before the first): auto() weighs it before growing a pool, since
+   * on a loaded machine a start-up can cost more than the work it would take.
+   */
+  startupMs(): number | undefined {
+    return this.startupEstimate;
+  }
+
   /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
   spareCapacity(): number {
     if (this.broken) return Infinity;
@@ -544,6 +559,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (msg.t === 'ready') {
       slot.ready = true;
       this.startFailures = 0;
+      const took = performance.now() - slot.spawnedAt;
+      this.startupEstimate = this.startupEstimate === undefined ? took : this.startupEstimate + 0.3 * (took - this.startupEstimate);
       const job = slot.jobs[0];
       // The timeout counts from the start of running: a worker that was still starting had not begun.
       if (job && !job.settled && job.timeout !== Infinity && job.timer === undefined) {

@@ -64,6 +64,8 @@ export class Slot {
   refed = true;
   /** When it last became idle (performance.now()), for the idle reaper. */
   idleSince = 0;
+  /** When it was started (performance.now()), for the pool's start-up estimate. */
+  readonly spawnedAt = performance.now();
   graceTimer: Timer = undefined;
   /** Its last words, if it said whose code killed it (attribution.ts). */
   crash: CrashReport | undefined = undefined;

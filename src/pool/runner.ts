@@ -20,6 +20,20 @@ import { readingCost, threadTimes, type ThreadTimes } from './cpu.js';
 import type { ToWorker, FromWorker, ChunkOutcome, TaskProfile } from './protocol.js';
 import { CrashWitness, type CrashReport, type Owner, type Unit } from './attribution.js';
 
+
+/**
+ * The share of a task's time its event loop was active (running or blocked), not
+ * counting the time the thread waited for a CPU. A preempted thread stays
+ * "active" by libuv's clock, so on a loaded machine the raw utilization of an
+ * async task that only waits (an async gzip) reads high, and it was taken for
+ * a blocking wait (issue 13): the run-queue time is taken out of both sides.
+ */
+export function activeShare(elu: { active: number; idle: number }, runQueueMs: number): number {
+  const active = Math.max(0, elu.active - runQueueMs);
+  const total = active + elu.idle;
+  return total > 0 ? Math.min(1, active / total) : 0;
+}
+
 export interface Port {
   post(message: FromWorker, transfer?: TransferListItem[]): void;
 }
@@ -147,11 +161,12 @@ export function createRunner(port: Port, where: string): Runner {
     const wall = performance.now() - start[0];
     const elu = performance.eventLoopUtilization(start[2]);
     const times = threadTimes();
+    const runQueue = times.runQueue - start[1].runQueue;
     return {
       wall,
       cpu: Math.max(0, times.cpu - start[1].cpu - readingCost()),
-      runQueue: times.runQueue - start[1].runQueue,
-      elu: elu.utilization,
+      runQueue,
+      elu: activeShare(elu, runQueue),
       ...(first && { first: true }),
     };
   }

@@ -1,7 +1,8 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, blockingPoolSize, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
 const env: PolicyEnv = { ...DEFAULT_ENV, cores: 2 };
@@ -44,6 +45,35 @@ for (const c of cases) {
     assert.equal(d.profile, c.p);
   });
 }
+
+test('blocking pool growth: a new thread only for two start-ups of blocking work per thread', () => {
+  const start = THREAD_START_MS;
+  assert.equal(blockingGrowth(20, 1, 8), 1); // one 20 ms wait: no thread beyond the first
+  assert.equal(blockingGrowth(2 * start * 3, 1, 8), 3); // three threads' worth
+  assert.equal(blockingGrowth(1e6, 1, 8), 8); // a flood: the size the measurements ask for
+  assert.equal(blockingGrowth(0, 2, 8), 2); // never below the floor
+  // A start-up measured at 400 ms (a loaded machine) needs ten times the work per new thread.
+  assert.equal(blockingGrowth(2 * start * 3, 1, 8, 10 * start), 1);
+  assert.equal(blockingGrowth(2 * start * 3, 1, 8, 1), 3); // measured faster than the floor: the floor counts
+});
+
+test('placing a blocking wait: the pool expected to start it first', () => {
+  const v = { cpuQueue: 0, cpuThreads: 2, blockingQueue: 0, blockingThreads: 0, canStart: true, wallMs: 20, startMs: 40 };
+  assert.equal(placeBlocking(v), 'cpu'); // 10 ms behind a warm thread beats a 40 ms start
+  assert.equal(placeBlocking({ ...v, cpuQueue: 9 }), 'blocking'); // 100 ms behind: start one
+  assert.equal(placeBlocking({ ...v, cpuQueue: 9, startMs: 400 }), 'cpu'); // a slow start loses
+  assert.equal(placeBlocking({ ...v, cpuQueue: 9, canStart: false }), 'cpu'); // no thread to start, none there
+  assert.equal(placeBlocking({ ...v, cpuQueue: 9, canStart: false, blockingThreads: 4, blockingQueue: 1 }), 'blocking'); // 10 ms vs 100 ms
+});
+
+test("a worker's event-loop share leaves out the time it waited for a CPU", () => {
+  assert.equal(activeShare({ active: 10, idle: 10 }, 0), 0.5);
+  // A 7 ms async gzip on a loaded machine: 6 ms "active" were the thread waiting for a CPU.
+  assert.equal(activeShare({ active: 6.5, idle: 0.5 }, 6), 0.5);
+  assert.equal(activeShare({ active: 1, idle: 0 }, 5), 0); // more run-queue than activity: none
+  assert.equal(activeShare({ active: 0, idle: 0 }, 0), 0);
+  assert.equal(activeShare({ active: 20, idle: 0 }, 0), 1); // a synchronous blocking wait
+});
 
 test('blocking pool size: cores × (1 + wait/compute), bounded', () => {
   assert.equal(blockingPoolSize({ wallMs: 20, cpuMs: 2 }, 2, 64), 20); // 2 × (1 + 18/2)
