@@ -11,7 +11,7 @@ export { threads, ThreadPool, type ThreadsOptions, type ThreadsStats } from './t
 export { processes, ProcessPool, type ProcessesOptions, type ProcessesStats } from './processes/index.js';
 export { loop, LoopExecutor, systemClock, type LoopOptions, type LoopStats, type RateOptions, type Clock } from './loop/index.js';
 export { group, gather, settle, withTimeout, withDeadline, moveOnAfter, type TaskGroup, type Child, type GroupOptions, type SpawnContext, type DeadlineContext, type DeadlineOptions } from './loop/index.js';
-export { auto, AutoExecutor, type AutoOptions, type AutoStats, type AutoTaskReport, type Decision, type Behaviour, type Model, type TaskProfile, type Sample as ProfileSample } from './auto/index.js';
+export { auto, AutoExecutor, type AutoOptions, type AutoStats, type AutoTaskReport, type Decision, type Behaviour, type Model, type TaskProfile, type ModelWall, type Sample as ProfileSample } from './auto/index.js';
 export { watch, adviseFromStats, formatBlock, formatSummary, type WatchHandle, type WatchOptions, type BlockReport, type StackFrame, type WatchSummary, type PlaceSummary, type TaskStatsForAdvice, type ExecutorStatsForAdvice, type Advice, type AdviceKind } from './watch/index.js';
 export { bench, type BenchInputs, type BenchOptions, type BenchProgress, type BenchResult, type BenchModel, type BenchVerdict, type ModelResult as BenchModelResult, type RoundSample as BenchRound, type Spread as BenchSpread, type LoopDelay as BenchLoopDelay } from './bench/index.js';
 export type { RuleMark } from './demo/types.js';

@@ -11,10 +11,10 @@
  * An async task's time on the loop after its first slice cannot be timed call
  * by call; its share is the loop's CPU time divided among the inline runs in
  * flight at the time (issue 13: a burst of 120 fetches kept the loop 60 % busy,
- * and all of it was charged to the one being measured). A loop near saturation
- * says nothing about a run's own waits, since its wall time is then mostly
- * queueing behind the others: such a run is inconclusive, and the task gets a
- * probe on a thread, where it runs alone.
+ * and all of it was charged to the one being measured). On a loop near
+ * saturation a run's wall time is mostly queueing behind the others: a run that
+ * still looks like calculating is inconclusive there, and the task gets a probe
+ * on a thread, where it runs alone.
  */
 import type { TaskContext, TaskFunction } from '../task.js';
 import { readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
@@ -94,7 +94,7 @@ export class Inline {
         s.coldSlice = true;
       } else if (busy > BLOCKING_SLICE_MS || sync) {
         learner.endHeadStart(s);
-        learner.setProfile(s, addSample(s.profile, { wallMs: busy, cpuMs, elu: 1 }));
+        learner.setProfile(s, addSample(s.profile, { wallMs: busy, cpuMs, elu: 1 }, 'loop'));
         if (s.gate.size > 0) this.onMeasured(s);
       } else if (probing) {
         this.measureOnLoop(s, result as PromiseLike<unknown>, start, t0);
@@ -147,12 +147,17 @@ export class Inline {
       const t1 = threadTimes();
       const wallMs = Math.max(0, performance.now() - start - Math.max(0, t1.runQueue - t0.runQueue));
       const loopCpu = t1.cpu - t0.cpu;
-      if (loopCpu >= SATURATED * wallMs) {
+      const cpuMs = Math.min(wallMs, this.shareMs - share0);
+      // On a saturated loop the wall time is mostly queueing behind the other runs, which
+      // makes any task look like it waits: a "waiting" answer then only keeps it where it
+      // already is, at no cost, and is taken; a "calculating" one needs a probe on a thread,
+      // where it runs alone. (Probing a burst of fetches on a thread for nothing cost the
+      // burst the worker's cold start: +130 ms on a 210 ms burst.)
+      if (loopCpu >= SATURATED * wallMs && cpuMs >= this.learner.env.waitingBelow * wallMs) {
         s.inconclusive = true;
         return;
       }
-      const cpuMs = Math.min(wallMs, this.shareMs - share0);
-      this.learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs, elu: wallMs > 0 ? cpuMs / wallMs : 0 }));
+      this.learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs, elu: wallMs > 0 ? cpuMs / wallMs : 0 }, 'loop'));
       if (s.gate.size > 0) this.onMeasured(s);
     };
     result.then(done, done);

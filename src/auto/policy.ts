@@ -33,6 +33,8 @@ export interface Decision {
   reason: string;
   /** For blocking waits: how many threads that pool should have. */
   threads?: number;
+  /** Where a few of its calls are also sent to be measured (a long calculating task is tried in processes). */
+  trial?: Model;
   /** The measurements behind the decision. */
   profile: TaskProfile;
 }
@@ -127,11 +129,34 @@ export function placeBlocking(v: BlockingView): 'cpu' | 'blocking' {
   return blockingWait < cpuWait ? 'blocking' : 'cpu';
 }
 
+/**
+ * A calculating task at least this long (ms) is also tried in processes: a
+ * dispatch there costs well under 2 % of it, and some work runs much faster in
+ * processes than in threads of one process (native code behind a lock: in an
+ * outside run, pbkdf2Sync took 3.9 s on threads and 2.1 s in processes).
+ */
+export const PROCESS_TRIAL_MS = 5;
+/** Trusted samples in processes that decide the trial. */
+export const TRIAL_SAMPLES = 2;
+/** Processes win the trial at this share of the threads' wall time or less (less is noise). */
+export const PROCESSES_BETTER = 0.85;
+
 /** The routing part of a decision, without the words: cheap enough for every call. */
 export interface Choice {
   model: Model;
   behaviour: Behaviour;
   threads?: number;
+  /** Also send a few calls here, to measure it there (see PROCESS_TRIAL_MS). */
+  trial?: Model;
+}
+
+/** Where a calculating task runs best: threads, unless its trial in processes showed them clearly faster. */
+function calculating(profile: TaskProfile): Choice {
+  if (profile.wallMs < PROCESS_TRIAL_MS) return { model: 'threads', behaviour: 'calculating' };
+  const inProcesses = profile.perModel.processes;
+  if (!inProcesses || inProcesses.n < TRIAL_SAMPLES) return { model: 'threads', behaviour: 'calculating', trial: 'processes' };
+  const onThreads = profile.perModel.threads?.wallMs ?? profile.wallMs;
+  return inProcesses.wallMs <= PROCESSES_BETTER * onThreads ? { model: 'processes', behaviour: 'calculating' } : { model: 'threads', behaviour: 'calculating' };
 }
 
 export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
@@ -145,7 +170,7 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
     if (profile.elu <= env.blockingAbove) return { model: 'loop', behaviour: 'waiting-async' };
     return { model: 'threads', behaviour: 'waiting-blocking', threads: blockingPoolSize(profile, env.cores, env.maxBlockingThreads) };
   }
-  return { model: 'threads', behaviour: 'calculating' };
+  return calculating(profile);
 }
 
 /**
@@ -188,9 +213,20 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
     case 'waiting-blocking':
       reason = `threads — blocks: waits ${pct(1 - share)} of its ${ms(profile.wallMs)} while its event loop is busy ${pct(profile.elu)} (synchronous waiting); on the event loop it would freeze everything, so it runs on ${c.threads} threads (cores × (1 + wait/compute))`;
       break;
-    case 'calculating':
-      reason = `threads — calculates ${pct(share)} of its ${ms(profile.wallMs)}; dispatch costs ~${ms(env.threadOverheadMs)}`;
+    case 'calculating': {
+      const onThreads = profile.perModel.threads?.wallMs;
+      const inProcesses = profile.perModel.processes;
+      const trial =
+        inProcesses && inProcesses.n >= TRIAL_SAMPLES && onThreads !== undefined
+          ? c.model === 'processes'
+            ? `; in processes it ran in ${ms(inProcesses.wallMs)} against ${ms(onThreads)} on threads (threads of one process contend here, e.g. for a lock in native code)`
+            : `; tried in processes too: ${ms(inProcesses.wallMs)} against ${ms(onThreads)} on threads`
+          : c.trial
+            ? '; being tried in processes as well (a few calls)'
+            : '';
+      reason = `${c.model} — calculates ${pct(share)} of its ${ms(profile.wallMs)}; dispatch costs ~${ms(env.threadOverheadMs)}${trial}`;
       break;
+    }
   }
   return { ...c, reason: reason + ranWhere(profile), profile };
 }

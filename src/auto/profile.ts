@@ -33,6 +33,18 @@ export interface TaskProfile {
   readonly runsByModel: Readonly<Record<Model, number>>;
   /** Smoothed dispatch overhead seen for this task per model (round trip minus the task's own wall time), ms. */
   readonly overheadMs: Readonly<Partial<Record<Model, number>>>;
+  /** Median wall time per model that measured it (same window), ms, and how many samples it rests on. */
+  readonly perModel: Readonly<Partial<Record<Model, ModelWall>>>;
+}
+
+/** A task's wall time as measured on one model. */
+export interface ModelWall {
+  /** Samples taken there in all. */
+  readonly n: number;
+  /** Median of the recent ones, ms. */
+  readonly wallMs: number;
+  /** The latest, oldest first (at most WINDOW), ms. */
+  readonly recent: readonly number[];
 }
 
 /** One measured run of a task. */
@@ -56,6 +68,7 @@ export const NEW_PROFILE: TaskProfile = Object.freeze({
   runs: 0,
   runsByModel: Object.freeze({ loop: 0, threads: 0, processes: 0 }),
   overheadMs: Object.freeze({}),
+  perModel: Object.freeze({}),
 });
 
 function median(values: number[]): number {
@@ -64,12 +77,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** A new profile with one more measurement folded in (pure). */
-export function addSample(p: TaskProfile, s: Sample): TaskProfile {
+/** A new profile with one more measurement folded in (pure); `model`: where it was measured. */
+export function addSample(p: TaskProfile, s: Sample, model?: Model): TaskProfile {
   const sample = { wallMs: s.wallMs, cpuMs: Math.min(s.cpuMs, s.wallMs), elu: s.elu };
   const recent = [...p.recent.slice(-(WINDOW - 1)), sample];
+  let perModel = p.perModel;
+  if (model !== undefined) {
+    const walls = [...(perModel[model]?.recent ?? []).slice(-(WINDOW - 1)), sample.wallMs];
+    perModel = { ...perModel, [model]: { n: (perModel[model]?.n ?? 0) + 1, recent: walls, wallMs: median([...walls]) } };
+  }
   return {
     ...p,
+    perModel,
     samples: p.samples + 1,
     recent,
     wallMs: median(recent.map((r) => r.wallMs)),

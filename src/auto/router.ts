@@ -21,6 +21,8 @@ import { runOnWorker } from './worker-run.js';
 /** Profile every run until this many samples, then one run in PROFILE_EVERY. */
 const DENSE_SAMPLES = 8;
 const PROFILE_EVERY = 8;
+/** Calls of one task in a processes trial at once (see policy's PROCESS_TRIAL_MS). */
+const TRIALS_AT_ONCE = 2;
 /** A task on the loop goes to a thread for a fresh sample at most this often (ms). */
 const RESAMPLE_MS = 1_000;
 /** A probe on a thread, for a head-start task whose runs on the loop proved nothing. */
@@ -52,19 +54,27 @@ export class Router {
 
   private dispatch(s: TaskState, d: Choice, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     const { learner, executors } = this;
-    // Now and then a task on the loop is measured on a thread, which keeps its profile honest.
+    // Now and then a tiny task on the loop is measured on a thread, which keeps its profile
+    // honest (inline, only one run in INLINE_SAMPLE_EVERY is measured). An async task on the
+    // loop is measured there, on every head-start run: a thread sample of it would pay that
+    // worker's cold start (a fetch: its HTTP client) inside the caller's burst.
     let resample = false;
-    if (d.model === 'loop' && d.behaviour !== 'pinned' && d.behaviour !== 'unknown' && (s.total & 63) === 63) {
+    if (d.behaviour === 'tiny' && (s.total & 63) === 63) {
       const now = performance.now();
       if (now - s.resampledAt >= RESAMPLE_MS) {
         resample = true;
         s.resampledAt = now;
       }
     }
-    const model: Model = resample ? 'threads' : d.model;
+    // A few calls of a long calculating task are measured in processes as well (real calls, run
+    // beside the threads' ones), until the trial is decided (policy's PROCESS_TRIAL_MS).
+    const trial = d.trial === 'processes' && s.trials < TRIALS_AT_ONCE;
+    if (trial) s.trials++;
+    const model: Model = resample ? 'threads' : trial ? 'processes' : d.model;
     s.runs[model]++;
     s.total++;
     if (model === 'loop') return executors.loop.run(this.inline.body(s), input, options);
+    if (trial) return runOnWorker(learner, executors.procs, s, input, options, true).finally(() => s.trials--);
     if (model === 'processes') return runOnWorker(learner, executors.procs, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
     if (d.behaviour === 'waiting-blocking') {
       const pool = executors.blockingPool(d.threads ?? learner.env.cores, learner.env.cores, s.profile.wallMs);

@@ -13,8 +13,9 @@ export interface TaskState {
   total: number;
   /** The routing choice for the current profile; cleared whenever the profile changes. */
   choice: Choice | undefined;
-  /** Probes of it running now. */
+  /** Probes of it running now, and calls of its processes trial. */
   probing: number;
+  trials: number;
   /** Inline runs so far (tiny ones are measured one in INLINE_SAMPLE_EVERY). */
   inlineRuns: number;
   /** When it was last sent to a thread for a fresh measurement while routed to the loop. */
@@ -44,6 +45,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     total: 0,
     choice: undefined,
     probing: 0,
+    trials: 0,
     inlineRuns: 0,
     resampledAt: performance.now(),
     body: undefined,

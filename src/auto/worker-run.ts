@@ -13,8 +13,13 @@ import { addCrash, addOverhead, addSample, type Model } from './profile.js';
 import { trustFirstRun } from './policy.js';
 import type { TaskState } from './state.js';
 
-/** One dispatch-cost sample counts at most this much (a busy moment is not the typical cost). */
-const MAX_OVERHEAD_SAMPLE_MS = 2;
+/**
+ * One dispatch-cost sample counts at most this much: a round trip on a loaded
+ * machine also waits for a CPU on both sides, which is latency, not what a
+ * dispatch costs the caller's thread (a few tens of µs). At 2 ms, a loaded run
+ * called a 3 ms CPU task "tiny" and kept it on the event loop.
+ */
+const MAX_OVERHEAD_SAMPLE_MS = 0.5;
 
 export async function runOnWorker(
   learner: Learner,
@@ -36,7 +41,7 @@ export async function runOnWorker(
           const cpuMs = Math.min(p.cpu, p.wall);
           const sample = { wallMs: Math.max(cpuMs, p.wall - p.runQueue), cpuMs, elu: p.elu };
           if (!(p.first && !trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs }))) {
-            learner.setProfile(s, addSample(s.profile, sample));
+            learner.setProfile(s, addSample(s.profile, sample, model));
             // A worker's first task pays its start-up: that is not the cost of dispatch.
             if (!cold) {
               const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));

@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -45,6 +45,29 @@ for (const c of cases) {
     assert.equal(d.profile, c.p);
   });
 }
+
+test('a long calculating task is tried in processes too, and goes there only if clearly faster', () => {
+  const walls = (model: 'threads' | 'processes', wallMs: number, n = 2) => ({ [model]: { n, wallMs, recent: Array.from({ length: n }, () => wallMs) } });
+  const long = PROCESS_TRIAL_MS * 4;
+  // Shorter than the trial's floor: threads, no trial.
+  let d = decide(profile(PROCESS_TRIAL_MS / 2, PROCESS_TRIAL_MS / 2, 1), env);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'calculating', undefined]);
+  // Long, not yet tried: threads, with a trial in processes.
+  d = decide(profile(long, long, 1, 5, { perModel: walls('threads', long) }), env);
+  assert.deepEqual([d.model, d.trial], ['threads', 'processes']);
+  assert.match(d.reason, /being tried in processes/);
+  // One trusted sample is not enough.
+  d = decide(profile(long, long, 1, 5, { perModel: { ...walls('threads', long), ...walls('processes', long / 2, 1) } }), env);
+  assert.equal(d.trial, 'processes');
+  // Processes at half the time: processes, and the reason gives both figures.
+  d = decide(profile(long, long, 1, 5, { perModel: { ...walls('threads', long), ...walls('processes', long / 2) } }), env);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['processes', 'calculating', undefined]);
+  assert.match(d.reason, /^processes — calculates 100 % .* in processes it ran in 10 ms against 20 ms on threads/);
+  // Processes within noise (0.9×): threads stay.
+  d = decide(profile(long, long, 1, 5, { perModel: { ...walls('threads', long), ...walls('processes', long * 0.9) } }), env);
+  assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  assert.match(d.reason, /tried in processes too: 18 ms against 20 ms on threads/);
+});
 
 test('blocking pool growth: a new thread only for two start-ups of blocking work per thread', () => {
   const start = THREAD_START_MS;
