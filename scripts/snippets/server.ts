@@ -1,12 +1,10 @@
 // The checker's latency server: answers every request after `delayMs` with a
-// small JSON body, on 127.0.0.1 and an ephemeral port.
+// small JSON body (the one SNIPPETS.md promises), on 127.0.0.1 and an ephemeral
+// port, through the demo's own listen/close (src/demo/loopback.ts).
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, type Listening } from '../../src/demo/loopback.js';
 
-export interface LatencyServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type LatencyServer = Listening;
 
 export async function startLatencyServer(delayMs = 20): Promise<LatencyServer> {
   const server = createServer((req, res) => {
@@ -19,14 +17,5 @@ export async function startLatencyServer(delayMs = 20): Promise<LatencyServer> {
       if (!res.writableEnded) clearTimeout(timer);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }

@@ -1,5 +1,8 @@
 /** The bench's table and verdict for the terminal: plain text, so it pastes as it is. */
-import { fmtMb, fmtMs, fmtSpeedup, table } from '../demo/format.js';
+import { formatMb } from '../format/bytes.js';
+import { formatMs } from '../format/duration.js';
+import { formatSpeedup } from '../format/ratio.js';
+import { table } from '../format/table.js';
 import type { RuleMark } from '../demo/types.js';
 import { median } from './summarize.js';
 import { fmtRate } from './verdict.js';
@@ -16,13 +19,13 @@ function row(m: ModelResult): string[] {
   return [
     m.label,
     `${fmtRate(s.throughput.median)}${range}`,
-    fmtSpeedup(Number.isFinite(s.speedup) ? s.speedup : null),
-    fmtMs(s.wallMs.median),
-    [s.latencyP50Ms, s.latencyP95Ms, s.latencyP99Ms].map((p) => fmtMs(p.median)).join(' / '),
-    fmtMs(s.cpuMs.median),
-    `${fmtMb(s.peakRssMb.median)} (+${s.addedRssMb.median.toFixed(0)})`,
-    `${fmtMs(s.loopDelayP99Ms.median)} / ${fmtMs(s.loopDelayMaxMs.median)}`,
-    fmtMs(median(m.rounds.map((r) => r.warmupMs))),
+    formatSpeedup(Number.isFinite(s.speedup) ? s.speedup : null),
+    formatMs(s.wallMs.median),
+    [s.latencyP50Ms, s.latencyP95Ms, s.latencyP99Ms].map((p) => formatMs(p.median)).join(' / '),
+    formatMs(s.cpuMs.median),
+    `${formatMb(s.peakRssMb.median)} (+${s.addedRssMb.median.toFixed(0)})`,
+    `${formatMs(s.loopDelayP99Ms.median)} / ${formatMs(s.loopDelayMaxMs.median)}`,
+    formatMs(median(m.rounds.map((r) => r.warmupMs))),
     fmtRule(m.rule),
   ];
 }

@@ -5,7 +5,8 @@
  * medians, tested table-driven.
  */
 import { GOOD_WITHIN, calculatesRule, mark, waitsRule } from '../demo/judge.js';
-import { fmtMs, fmtSpeedup } from '../demo/format.js';
+import { formatMs } from '../format/duration.js';
+import { formatSpeedup } from '../format/ratio.js';
 import type { RuleMark } from '../demo/types.js';
 import { median } from './summarize.js';
 import type { BenchModel, BenchVerdict, ModelResult } from './types.js';
@@ -41,9 +42,9 @@ export function responsiveLimit(models: readonly ModelResult[]): number {
 function clause(m: ModelResult, limit: number): string {
   if (!m.summary) return `${m.label}: failed (${m.error?.name ?? 'Error'}: ${m.error?.message ?? 'unknown'})`;
   const s = m.summary;
-  const loop = s.loopDelayP99Ms.median <= limit ? `loop delay p99 ${fmtMs(s.loopDelayP99Ms.median)}` : `loop blocked ${fmtMs(s.loopDelayMaxMs.median)}`;
+  const loop = s.loopDelayP99Ms.median <= limit ? `loop delay p99 ${formatMs(s.loopDelayP99Ms.median)}` : `loop blocked ${formatMs(s.loopDelayMaxMs.median)}`;
   const memory = s.addedRssMb.median >= 20 ? `, +${s.addedRssMb.median.toFixed(0)} MB` : '';
-  return `${m.label}: ${fmtSpeedup(s.speedup)} sequential, ${loop}${memory}`;
+  return `${m.label}: ${formatSpeedup(s.speedup)} sequential, ${loop}${memory}`;
 }
 
 /** The verdict, and the rule-of-thumb mark of each model (by model). */
@@ -96,10 +97,10 @@ export function verdict(models: readonly ModelResult[]): { verdict: BenchVerdict
     lines.push('No model completed the run: see the errors above.');
   } else {
     const s = recommended.summary;
-    const figures = `${fmtRate(s.throughput.median)}, loop delay p99 ${fmtMs(s.loopDelayP99Ms.median)}`;
-    if (candidates.length === 0) lines.push(`Every model blocked the event loop (p99 over ${fmtMs(limit)}); the fastest was ${recommended.label} (${figures}).`);
+    const figures = `${fmtRate(s.throughput.median)}, loop delay p99 ${formatMs(s.loopDelayP99Ms.median)}`;
+    if (candidates.length === 0) lines.push(`Every model blocked the event loop (p99 over ${formatMs(limit)}); the fastest was ${recommended.label} (${figures}).`);
     else if (recommended.model === 'sequential') lines.push(`Call it inline: no executor beat calling it sequentially (${figures}); here they cost more than the work.`);
-    else lines.push(`Use ${recommended.label}: ${fmtSpeedup(s.speedup)} sequential (${figures}).`);
+    else lines.push(`Use ${recommended.label}: ${formatSpeedup(s.speedup)} sequential (${figures}).`);
   }
   const clauses = models.filter((m) => m.model !== 'sequential').map((m) => clause(m, limit));
   if (clauses.length > 0) lines.push(`${clauses.join('; ')}.`);
@@ -109,7 +110,7 @@ export function verdict(models: readonly ModelResult[]): { verdict: BenchVerdict
   } else if (models.some((m) => m.model === 'auto' && m.error)) {
     lines.push('auto() failed: see its error.');
   }
-  if (limit > RESPONSIVE_MS) lines.push(`The machine was loaded: the best loop delay p99 of any executor was ${fmtMs(limit / RESPONSIVE_FLOOR_FACTOR)}, so up to ${fmtMs(limit)} counted as responsive.`);
+  if (limit > RESPONSIVE_MS) lines.push(`The machine was loaded: the best loop delay p99 of any executor was ${formatMs(limit / RESPONSIVE_FLOOR_FACTOR)}, so up to ${formatMs(limit)} counted as responsive.`);
   if (kind && cpuShare !== null) {
     const wrongOnes = models.filter((m) => marks.get(m.model)?.right === false).map((m) => `${m.label} said ${marks.get(m.model)!.says}, measured ${marks.get(m.model)!.measured}`);
     lines.push(

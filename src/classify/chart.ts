@@ -8,10 +8,13 @@
  *   0 └──────────────────
  *     0 s            1.02 s
  *
- * Pure: intervals in, lines out.
+ * Pure: intervals in, lines out. Drawn here rather than with a chart library: what it
+ * shows is filled columns of block characters on a scale of whole cores (at most 8
+ * rows, two per core on small scales), which line-chart packages such as asciichart
+ * do not draw; it is the CLI's only chart (test/classify/chart.test.ts).
  */
 import type { Interval } from './types.js';
-import { fmtMs } from './verdict.js';
+import { formatMs } from '../format/duration.js';
 
 const BLOCKS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -52,8 +55,8 @@ export function coresChart(intervals: readonly Interval[], machineCores: number,
   }
   const pad = ' '.repeat(String(top).length);
   lines.push(`${label(0)} └${'─'.repeat(columns)}`);
-  const left = fmtMs(start);
-  const right = fmtMs(end);
+  const left = formatMs(start);
+  const right = formatMs(end);
   lines.push(`${pad}  ${left}${' '.repeat(Math.max(1, columns - left.length - right.length))}${right}`);
   return lines;
 }

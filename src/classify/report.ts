@@ -4,7 +4,9 @@
 import { coresChart } from './chart.js';
 import type { DetectedLanguage } from './language.js';
 import type { Measurement, Recommendation, Verdict } from './types.js';
-import { fmt, fmtMs } from './verdict.js';
+import { formatBytes } from '../format/bytes.js';
+import { formatMs } from '../format/duration.js';
+import { fmt } from './verdict.js';
 
 export interface ClassifyReport {
   mode: 'spawn' | 'attach';
@@ -20,17 +22,6 @@ export interface ClassifyReport {
 }
 
 const LANGUAGE_NAME = { python: 'Python', node: 'Node.js', other: 'any language' } as const;
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 function describeTarget(r: ClassifyReport): string {
   if (r.mode === 'attach') {
@@ -69,14 +60,14 @@ export function renderHuman(r: ClassifyReport): string {
     ...v.reasons.map((reason) => `  • ${reason}`),
     ...v.warnings.map((warning) => `warning: ${warning}`),
     '',
-    `cores used over time (sampled every ${fmtMs(r.intervalMs)})`,
+    `cores used over time (sampled every ${formatMs(r.intervalMs)})`,
     ...coresChart(shown, machineCores).map((line) => `  ${line}`),
     '',
     'figures (whole process tree)',
-    row('wall time', fmtMs(totals.wallMs)),
-    row('CPU time', `${fmtMs(cpuMs)} (user ${fmtMs(totals.userMs)}, system ${fmtMs(totals.systemMs)})`),
+    row('wall time', formatMs(totals.wallMs)),
+    row('CPU time', `${formatMs(cpuMs)} (user ${formatMs(totals.userMs)}, system ${formatMs(totals.systemMs)})`),
     row('cores used', `${fmt(v.coresAverage)} average, ${fmt(peakCores)} peak interval (machine has ${machineCores})`),
-    row('run-queue delay', `${fmtMs(totals.runDelayMs)} runnable but waiting for a core`),
+    row('run-queue delay', `${formatMs(totals.runDelayMs)} runnable but waiting for a core`),
     row('context switches', `${totals.voluntarySwitches} voluntary, ${totals.involuntarySwitches} involuntary`),
     row(
       'I/O',

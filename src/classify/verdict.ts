@@ -32,6 +32,7 @@
  * ones — independent of how much CPU the machine let them have.
  */
 import type { BusyKind, Interval, Measurement, Verdict, WorkIn } from './types.js';
+import { formatMs } from '../format/duration.js';
 
 export const THRESHOLDS = {
   /** An interval is busy when it wants at least this many cores. */
@@ -230,7 +231,7 @@ export function classify(m: Measurement): Verdict {
   const b = busyFigures(busy);
 
   const reasons = [
-    `${fmt(coresAverage)} cores used on average over ${fmtMs(m.totals.wallMs)} (CPU ${fmtMs(cpuMs)}: user ${fmtMs(m.totals.userMs)}, system ${fmtMs(m.totals.systemMs)})`,
+    `${fmt(coresAverage)} cores used on average over ${formatMs(m.totals.wallMs)} (CPU ${formatMs(cpuMs)}: user ${formatMs(m.totals.userMs)}, system ${formatMs(m.totals.systemMs)})`,
     `busy ${pct(busyShare)} of the time (wanting ≥ ${THRESHOLDS.busyWantedCores} cores), waiting ${pct(waitingShare)}` +
         (Math.abs(rawBusyShare - freeBusyShare) >= 0.05
         ? ` — on this crowded machine busy ${pct(rawBusyShare)} of the wall time, ${pct(freeBusyShare)} as it would be on free cores`
@@ -243,7 +244,7 @@ export function classify(m: Measurement): Verdict {
     delayPerCpu >= THRESHOLDS.oversubscribedDelayPerCpu && delayPerWall >= THRESHOLDS.oversubscribedDelayPerWall;
   if (oversubscribed) {
     warnings.push(
-      `the machine was oversubscribed: threads waited ${fmtMs(m.totals.runDelayMs)} for a core (${pct(delayPerCpu)} of their CPU time); cores used may understate what the program would get on a quiet machine`,
+      `the machine was oversubscribed: threads waited ${formatMs(m.totals.runDelayMs)} for a core (${pct(delayPerCpu)} of their CPU time); cores used may understate what the program would get on a quiet machine`,
     );
   }
   if (delayPerCpu >= 3) {
@@ -296,6 +297,3 @@ export function pct(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
 
-export function fmtMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}

@@ -1,21 +1,9 @@
-/** Plain-text tables for the terminal and the README; no colour, so they paste as they are. */
+/** The demo's scenario reports as plain text (tables and figures from src/format/), so they paste as they are. */
+import { formatMb } from '../format/bytes.js';
+import { formatMs } from '../format/duration.js';
+import { formatSpeedup } from '../format/ratio.js';
+import { table } from '../format/table.js';
 import type { Row, ScenarioResult } from './types.js';
-
-export function fmtMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 10) return `${ms.toFixed(0)} ms`;
-  return `${ms.toFixed(1)} ms`;
-}
-
-export function fmtMb(mb: number): string {
-  return `${mb.toFixed(0)} MB`;
-}
-
-export function fmtSpeedup(x: number | null): string {
-  if (x === null) return '—';
-  return x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`;
-}
 
 function fmtRule(row: Row): string {
   if (!row.rule) return '—';
@@ -29,22 +17,6 @@ function fmtMetric(value: number | string | boolean | undefined): string {
   return String(value);
 }
 
-/** Columns padded to their widest cell; numbers right-aligned. */
-export function table(header: string[], body: string[][], rightAligned: boolean[]): string {
-  const width = (s: string) => [...s].length;
-  const widths = header.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => {
-        const pad = ' '.repeat((widths[i] ?? 0) - width(c));
-        return rightAligned[i] ? pad + c : c + pad;
-      })
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(header), rule, ...body.map(line)].join('\n');
-}
-
 export function renderScenario(r: ScenarioResult, index?: number): string {
   const heading = `${index !== undefined ? `${index}. ` : ''}${r.title}`;
   if (r.skipped) return `${heading} — SKIPPED: ${r.skipped.reason}.\nTo run it: ${r.skipped.enable}`;
@@ -52,10 +24,10 @@ export function renderScenario(r: ScenarioResult, index?: number): string {
   const right = [false, true, true, true, true, ...r.columns.map(() => true), false];
   const body = r.rows.map((row) => [
     row.model,
-    fmtMs(row.wallMs),
-    fmtMs(row.cpuMs),
-    `${fmtMb(row.peakRssMb)} (+${row.addedRssMb.toFixed(0)})`,
-    fmtSpeedup(row.speedup),
+    formatMs(row.wallMs),
+    formatMs(row.cpuMs),
+    `${formatMb(row.peakRssMb)} (+${row.addedRssMb.toFixed(0)})`,
+    formatSpeedup(row.speedup),
     ...r.columns.map((c) => fmtMetric(row.metrics[c.key])),
     fmtRule(row),
   ]);

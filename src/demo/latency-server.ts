@@ -3,7 +3,7 @@
  * waiting scenarios call. Listens on 127.0.0.1 only, on a free port.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface LatencyServer {
   url: string;
@@ -23,17 +23,12 @@ export async function startLatencyServer(delayMs: number): Promise<LatencyServer
     res.on('close', () => clearTimeout(timer));
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     get served() {
       return served;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

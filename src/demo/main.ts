@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { renderScenario, ruleScore } from './format.js';
-import { progress, type ProgressSink } from './progress.js';
+import { progress, type ProgressSink } from '../format/progress.js';
 import { scenarios } from './scenarios/index.js';
 import type { ScenarioResult } from './types.js';
 

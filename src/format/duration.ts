@@ -36,3 +36,16 @@ export function toMs(name: string, value: unknown): number {
   if (ms === undefined) throw new Error(durationError(name, value));
   return ms;
 }
+
+/**
+ * A duration for people, the one rule of every report (demo, bench, classify):
+ * `5.3 ms`, `50 ms`, `1.50 s`, `12.3 s` — two or three significant figures, a space
+ * before the unit. (pretty-ms writes `50ms` / `1.5s` and drops to whole seconds
+ * sooner; the reports' tables and the README's pasted output use this form.)
+ */
+export function formatMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 10) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}

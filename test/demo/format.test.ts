@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmtMs, fmtSpeedup, renderScenario, ruleScore, table } from '../../src/demo/format.js';
-import { bar, progress } from '../../src/demo/progress.js';
+import { renderScenario, ruleScore } from '../../src/demo/format.js';
 import { parseDemoArgs } from '../../src/demo/main.js';
 import type { ScenarioResult } from '../../src/demo/types.js';
 
@@ -22,23 +21,6 @@ const result: ScenarioResult = {
 };
 
 describe('demo formatting', () => {
-  test('numbers', () => {
-    assert.equal(fmtMs(5.25), '5.3 ms');
-    assert.equal(fmtMs(50), '50 ms');
-    assert.equal(fmtMs(1500), '1.50 s');
-    assert.equal(fmtMs(12_345), '12.3 s');
-    assert.equal(fmtSpeedup(null), '—');
-    assert.equal(fmtSpeedup(1.6667), '1.67×');
-    assert.equal(fmtSpeedup(30), '30×');
-  });
-
-  test('tables pad every column to its widest cell; numbers align right', () => {
-    const t = table(['a', 'num'], [['long text', '1'], ['x', '100']], [false, true]).split('\n');
-    assert.equal(t[0], 'a          num');
-    assert.equal(t[2], 'long text    1');
-    assert.equal(t[3], 'x          100');
-  });
-
   test('a scenario renders its rows, extra columns, marks, auto() line, checks and notes', () => {
     const text = renderScenario(result, 2);
     assert.match(text, /^2\. Example — 3 things/);
@@ -54,25 +36,6 @@ describe('demo formatting', () => {
 
   test('the rule-of-thumb score counts marked rows only', () => {
     assert.deepEqual(ruleScore([result, result]), { right: 2, wrong: 2 });
-  });
-
-  test('progress: plain lines off a terminal, a redrawn bar on one', () => {
-    let plain = '';
-    const p = progress(2, { isTTY: false, write: (s) => (plain += s) });
-    p.step('a');
-    p.step('b');
-    p.done();
-    assert.equal(plain, 'demo [1/2] a\ndemo [2/2] b\n');
-    let tty = '';
-    const q = progress(4, { isTTY: true, columns: 80, write: (s) => (tty += s) });
-    q.step('one');
-    q.step('two');
-    q.done();
-    const ESC = String.fromCharCode(27);
-    assert.ok(tty.startsWith(`\r${ESC}[2Kdemo ░`), 'clears the line and draws the bar');
-    assert.match(tty, /demo ░+ 0\/4/);
-    assert.match(tty, /demo ██████░+ 1\/4 \d+s {2}two/);
-    assert.equal(bar(0.5, 4), '██░░');
   });
 
   test('demo arguments', () => {

@@ -14,7 +14,7 @@ import { BenchUsageError, isTypeScript, loadInputsModule, parseTaskSpec, readInp
 import { renderBench } from '../../bench/format.js';
 import { alreadyRerun, findTsx, importable, rerunWithTsx } from '../../bench/typescript.js';
 import { EXECUTOR_MODELS, type BenchModel } from '../../bench/types.js';
-import { progress } from '../../demo/progress.js';
+import { progress } from '../../format/progress.js';
 import { benchHtml } from '../../report/bench.js';
 import { document } from '../help.js';
 import { UsageError } from '../usage.js';

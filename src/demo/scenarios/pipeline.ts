@@ -15,7 +15,7 @@ import { loadDriver } from '../tasks/sqlite.js';
 import { closeDocs, extract, fetchDoc, insertRows, type Features } from '../tasks/docs.js';
 import { startTicker } from '../ticker.js';
 import { byWallTime } from '../judge.js';
-import { fmtMs } from '../format.js';
+import { formatMs } from '../../format/duration.js';
 import { markRows, measuredRow, setSpeedups } from './common.js';
 import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
 
@@ -72,7 +72,7 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
     const ticker = startTicker(10);
     const { row, value } = await measuredRow(model, () => fn(file));
     const ticks = ticker.stop();
-    row.metrics = { rate: `${((n * 1000) / row.wallMs).toFixed(1)}/s`, gap: fmtMs(ticks.maxGapMs) };
+    row.metrics = { rate: `${((n * 1000) / row.wallMs).toFixed(1)}/s`, gap: formatMs(ticks.maxGapMs) };
     rows.push(row);
     outcomes.push(value);
   };

@@ -11,7 +11,7 @@ import { taskModule } from '../task-url.js';
 import { thumbnail } from '../tasks/image.js';
 import type { LoadInput, PathLoad } from '../tasks/loadgen.js';
 import { calculatesRule } from '../judge.js';
-import { fmtMs } from '../format.js';
+import { formatMs } from '../../format/duration.js';
 import { autoDecision, markRows, measuredRow } from './common.js';
 import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
 
@@ -63,9 +63,9 @@ export async function run({ quick = false, onStep = () => {} }: ScenarioOptions 
       healthP99: h.p99,
       healthP50: h.p50,
       thumbsPerSec: t.requests / (durationMs / 1000),
-      health99: fmtMs(h.p99),
-      health50: fmtMs(h.p50),
-      aggregate99: fmtMs(a.p99),
+      health99: formatMs(h.p99),
+      health50: formatMs(h.p50),
+      aggregate99: formatMs(a.p99),
       thumbs: `${(t.requests / (durationMs / 1000)).toFixed(0)}/s`,
     };
     rows.push(row);

@@ -11,7 +11,7 @@ import { taskModule } from '../task-url.js';
 import { closeAll, createDatabase, loadDriver, report, type ReportInput, type ReportRow } from '../tasks/sqlite.js';
 import { startTicker, type TickReport } from '../ticker.js';
 import { byResponsiveness } from '../judge.js';
-import { fmtMs } from '../format.js';
+import { formatMs } from '../../format/duration.js';
 import { collect, EXECUTOR_ROWS as X, executorRows, markRows, measuredRow, setSpeedups } from './common.js';
 import type { Row, Scenario, ScenarioOptions, ScenarioResult } from '../types.js';
 
@@ -33,7 +33,7 @@ async function ticked<T>(model: string, fn: () => Promise<T>): Promise<{ row: Ro
     }
   });
   const r = ticks as unknown as TickReport;
-  row.metrics = { ticks: r.ticks, expected: r.expected, maxGapMs: Math.round(r.maxGapMs), timer: `${r.ticks} of ${r.expected}`, gap: fmtMs(r.maxGapMs) };
+  row.metrics = { ticks: r.ticks, expected: r.expected, maxGapMs: Math.round(r.maxGapMs), timer: `${r.ticks} of ${r.expected}`, gap: formatMs(r.maxGapMs) };
   return { row, value, ticks: r };
 }
 

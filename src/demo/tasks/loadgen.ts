@@ -2,6 +2,13 @@
  * Task module: a bounded load generator, run on its own thread so its clock is
  * not the server's event loop. A fixed number of connections per path, each
  * sending its next request when the previous answer arrives, for a fixed time.
+ *
+ * Why not autocannon (a dev dependency, which the benches use): the demo runs from
+ * the installed package (`npx boundwise demo`), so whatever it imports must be a
+ * runtime dependency of every boundwise user — autocannon brings 20-odd packages
+ * (hdr-histogram-js, chalk, cli-table3, …) for one scenario. And the scenario needs
+ * different connection counts per path in one timed window with per-path p50/p99,
+ * which would be one autocannon instance per path. This is 70 lines of node:http.
  */
 import { Agent, request } from 'node:http';
 

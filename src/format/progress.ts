@@ -1,6 +1,12 @@
 /**
- * Progress of the demo on stderr: a bar redrawn in place on a terminal, plain
- * lines otherwise (CI logs, pipes), so stdout carries only the tables or JSON.
+ * Progress of a long command (demo, bench) on stderr: a bar redrawn in place on a
+ * terminal, plain lines otherwise (CI logs, pipes), so stdout carries only the
+ * tables or JSON. The one progress bar of the CLI.
+ *
+ * Kept by hand (40 lines) rather than cli-progress: the part that matters here is the
+ * off-terminal form (one `demo [3/10] label` line per step, nothing redrawn), which
+ * cli-progress does not write (it prints nothing, or its bar, when stderr is not a TTY),
+ * and an unref'd redraw timer so a progress bar never keeps the process alive.
  */
 export interface ProgressSink {
   isTTY?: boolean;
