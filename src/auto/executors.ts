@@ -12,6 +12,9 @@ import { blockingGrowth, placeBlocking } from './policy.js';
 
 export type SubExecutor = LoopExecutor | ThreadPool | ProcessPool;
 
+/** A child process's start-up (node, boundwise's child code, the task's module), ms: the least assumed. */
+const PROCESS_START_MS = 150;
+
 export class Executors {
   readonly loop: LoopExecutor;
   readonly cpu: ThreadPool;
@@ -96,6 +99,19 @@ export class Executors {
       startMs,
     });
     return where === 'cpu' ? cpu : blocking;
+  }
+
+  /**
+   * Is a trial in processes worth it now? On a warm child, always; else only if
+   * the work waiting would keep the threads busy for ten times a child's
+   * start-up: a burst waits for its slowest call, and a cold child's first call
+   * is that call (a 560 ms burst took 1.3 s when two calls went to new children).
+   */
+  processTrialPays(wallMs: number, waiting: number): boolean {
+    if (this.procs.idleWorkers() > 0) return true;
+    const startMs = Math.max(PROCESS_START_MS, this.procs.startupMs() ?? 0);
+    const backlogMs = ((waiting + this.cpu.queueLength()) * wallMs) / Math.max(1, this.cpu.workerCount());
+    return backlogMs >= 10 * startMs;
   }
 
   /** Read the threads' answers synchronously (see Probes.poll). */

@@ -61,7 +61,9 @@ export class Inline {
     return (s.body ??= (value: unknown, ctx: TaskContext): unknown => {
       const fn = s.fn;
       if (!fn) return learner.load(s).then((f) => f(value, ctx));
-      const probing = s.headStart && s.profile.samples < learner.env.probeRuns;
+      // On trial here (a short task measured on threads, see policy's LOOP_TRIAL_MS): measured like a probe.
+      const trial = learner.choice(s).trial === 'loop';
+      const probing = (s.headStart && s.profile.samples < learner.env.probeRuns) || trial;
       // A task routed here by its measurements is re-measured now and then; one still unknown, always.
       // (The choice is read through the learner: a measurement drops the cached one, which must
       // not make every later run of a burst look unknown and be measured too.)
@@ -88,7 +90,7 @@ export class Inline {
       // A long slice keeps the next runs measured, so a task that starts to block is re-routed in a few runs.
       s.measureNext = busy > KEEP_MEASURING_MS;
       const sync = !isThenable(result);
-      if (busy > BLOCKING_SLICE_MS && probing && !s.coldSlice) {
+      if (busy > BLOCKING_SLICE_MS && probing && !trial && !s.coldSlice) {
         // The first long slice of a head start is forgiven: a first run on this thread may pay
         // one-time work (the first fetch() loads its HTTP client), as a worker's first run does.
         s.coldSlice = true;
@@ -97,7 +99,7 @@ export class Inline {
         learner.setProfile(s, addSample(s.profile, { wallMs: busy, cpuMs, elu: 1 }, 'loop'));
         if (s.gate.size > 0) this.onMeasured(s);
       } else if (probing) {
-        this.measureOnLoop(s, result as PromiseLike<unknown>, start, t0);
+        this.measureOnLoop(s, result as PromiseLike<unknown>, start, t0, trial);
         return result;
       }
       if (!sync) this.track(result as PromiseLike<unknown>);
@@ -131,7 +133,7 @@ export class Inline {
    * CPU while it ran. A saturated loop proves nothing: its next calls are
    * probed on threads when one is free, and start on the loop meanwhile.
    */
-  private measureOnLoop(s: TaskState, result: PromiseLike<unknown>, start: number, t0: ThreadTimes): void {
+  private measureOnLoop(s: TaskState, result: PromiseLike<unknown>, start: number, t0: ThreadTimes, trial = false): void {
     if (this.open++ === 0) this.last = { at: start, cpu: t0.cpu };
     this.advance(true);
     this.inflight++;
@@ -142,7 +144,7 @@ export class Inline {
       this.inflight--;
       this.open--;
       s.measuring--;
-      if (!s.headStart) return;
+      if (!s.headStart && !trial) return;
       // Without the time this thread waited for a CPU: a loaded machine stretches the run, the task does not.
       const t1 = threadTimes();
       const wallMs = Math.max(0, performance.now() - start - Math.max(0, t1.runQueue - t0.runQueue));
@@ -157,7 +159,7 @@ export class Inline {
         s.inconclusive = true;
         return;
       }
-      this.learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs, elu: wallMs > 0 ? cpuMs / wallMs : 0 }, 'loop'));
+      this.learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs, elu: wallMs > 0 ? cpuMs / wallMs : 0 }, 'loop', cpuMs));
       if (s.gate.size > 0) this.onMeasured(s);
     };
     result.then(done, done);

@@ -141,12 +141,23 @@ export const TRIAL_SAMPLES = 2;
 /** Processes win the trial at this share of the threads' wall time or less (less is noise). */
 export const PROCESSES_BETTER = 0.85;
 
+/**
+ * A task that runs for less than this on a thread (ms) but is not tiny is also
+ * tried on the loop: near a dispatch's cost, whether a thread saves time is a
+ * matter of measurement, not of category (issue 13: readFileSync of small files
+ * and an async zlib.gzip measured as CPU work on threads, yet ran fastest on
+ * the loop — the libuv pool is the process's either way).
+ */
+export const LOOP_TRIAL_MS = 2;
+/** The loop wins its trial when its time per call, by this margin, is at most a thread's share (wall / threads). */
+export const LOOP_MARGIN = 1.1;
+
 /** The routing part of a decision, without the words: cheap enough for every call. */
 export interface Choice {
   model: Model;
   behaviour: Behaviour;
   threads?: number;
-  /** Also send a few calls here, to measure it there (see PROCESS_TRIAL_MS). */
+  /** Also send a few calls here, to measure it there (see PROCESS_TRIAL_MS, LOOP_TRIAL_MS). */
   trial?: Model;
 }
 
@@ -166,6 +177,19 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   // Shorter than a dispatch: inline wins whether it calculates or waits (and at this
   // scale the CPU clock is too coarse to tell the two apart anyway).
   if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) return { model: 'loop', behaviour: 'tiny' };
+  const onThreads = profile.perModel.threads;
+  const onLoop = profile.perModel.loop;
+  const c = afterProbes(profile, env);
+  if (c.model === 'threads' && onThreads && onThreads.wallMs < LOOP_TRIAL_MS && !env.headStart) {
+    // Short: measured on the loop as well, and put where a call costs least.
+    if (!onLoop || onLoop.n < TRIAL_SAMPLES) return { ...c, trial: 'loop' };
+    if (onLoop.wallMs * LOOP_MARGIN <= onThreads.wallMs / env.cores) return { model: 'loop', behaviour: 'tiny' };
+  }
+  return c;
+}
+
+/** The decision from the measurements, for a task that is neither tiny nor on trial. */
+function afterProbes(profile: TaskProfile, env: PolicyEnv): Choice {
   if (cpuShare(profile) < env.waitingBelow) {
     if (profile.elu <= env.blockingAbove) return { model: 'loop', behaviour: 'waiting-async' };
     return { model: 'threads', behaviour: 'waiting-blocking', threads: blockingPoolSize(profile, env.cores, env.maxBlockingThreads) };
@@ -204,9 +228,15 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
           ? `loop — probing (${profile.samples} of ${env.probeRuns} runs measured) on the event loop: it is an async function, written to wait; a synchronous slice over 10 ms sends it to a thread instead, and while the event loop is too busy to tell, it is probed on a thread as well`
           : `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`;
       break;
-    case 'tiny':
-      reason = `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`;
+    case 'tiny': {
+      const onLoop = profile.perModel.loop;
+      const onThreads = profile.perModel.threads;
+      reason =
+        profile.wallMs >= env.threadOverheadMs * env.inlineFactor && onLoop && onThreads
+          ? `loop — a call costs the loop ${ms(onLoop.wallMs)}, and a thread ${ms(onThreads.wallMs)} (${ms(onThreads.wallMs / env.cores)} a call across ${env.cores} threads): the loop is faster, so it runs inline`
+          : `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`;
       break;
+    }
     case 'waiting-async':
       reason = `loop — waits ${pct(1 - share)} of its ${ms(profile.wallMs)} (CPU ${ms(profile.cpuMs)}, its event loop idle ${pct(1 - profile.elu)}): async waiting belongs on the event loop`;
       break;
@@ -228,6 +258,7 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
       break;
     }
   }
+  if (c.trial === 'loop') reason += `; being tried on the loop as well (a few calls): near a dispatch's cost, measured, not assumed`;
   return { ...c, reason: reason + ranWhere(profile), profile };
 }
 

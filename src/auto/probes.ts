@@ -18,6 +18,8 @@ import type { Choice } from './policy.js';
 
 /** Probes of one task running at once; its other calls wait for what they show. */
 export const PROBES_AT_ONCE = 2;
+/** Calls of one task on trial on a second model at once (see policy's LOOP_TRIAL_MS, PROCESS_TRIAL_MS). */
+export const TRIALS_AT_ONCE = 2;
 /** A call that would wait for its task's probes reads their answers synchronously once in this many (a power of 2). */
 const POLL_EVERY = 16;
 
@@ -38,8 +40,13 @@ export class Probes {
     return s.probing < PROBES_AT_ONCE && this.executors.probePool() !== undefined;
   }
 
-  /** Is this choice a probe that has to wait for a thread? */
+  /**
+   * Must this call wait at the gate? A probe with no thread free, or a call of
+   * a task on trial on the loop while its trial calls are out: the trial of a
+   * short task takes a few ms, and its answer says where the rest should go.
+   */
   mustWait(s: TaskState, d: Choice): boolean {
+    if (d.trial === 'loop') return s.trials >= TRIALS_AT_ONCE;
     return d.behaviour === 'unknown' && d.model === 'threads' && !this.canProbe(s);
   }
 
@@ -91,7 +98,8 @@ export class Probes {
     for (const state of this.learner.states.values()) {
       if (state.gate.size === 0) continue;
       const c = this.learner.choice(state);
-      if (c.behaviour !== 'unknown' || c.model === 'loop') state.gate.release();
+      if (c.trial === 'loop') state.gate.release(Math.max(0, TRIALS_AT_ONCE - state.trials));
+      else if (c.behaviour !== 'unknown' || c.model === 'loop') state.gate.release();
       else if (spare > 0) spare -= state.gate.release(Math.min(spare, PROBES_AT_ONCE - state.probing));
     }
   }

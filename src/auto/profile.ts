@@ -37,7 +37,7 @@ export interface TaskProfile {
   readonly perModel: Readonly<Partial<Record<Model, ModelWall>>>;
 }
 
-/** A task's wall time as measured on one model. */
+/** A task's time per call as measured on one model (on the loop: what a call costs the loop, see addSample). */
 export interface ModelWall {
   /** Samples taken there in all. */
   readonly n: number;
@@ -77,13 +77,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** A new profile with one more measurement folded in (pure); `model`: where it was measured. */
-export function addSample(p: TaskProfile, s: Sample, model?: Model): TaskProfile {
+/**
+ * A new profile with one more measurement folded in (pure). `model`: where it
+ * was measured; `costMs`: what the call cost that model, when not its wall
+ * time (an async call on the loop costs the loop only its share of the loop's
+ * CPU, its waits overlap the others').
+ */
+export function addSample(p: TaskProfile, s: Sample, model?: Model, costMs?: number): TaskProfile {
   const sample = { wallMs: s.wallMs, cpuMs: Math.min(s.cpuMs, s.wallMs), elu: s.elu };
   const recent = [...p.recent.slice(-(WINDOW - 1)), sample];
   let perModel = p.perModel;
   if (model !== undefined) {
-    const walls = [...(perModel[model]?.recent ?? []).slice(-(WINDOW - 1)), sample.wallMs];
+    const walls = [...(perModel[model]?.recent ?? []).slice(-(WINDOW - 1)), costMs ?? sample.wallMs];
     perModel = { ...perModel, [model]: { n: (perModel[model]?.n ?? 0) + 1, recent: walls, wallMs: median([...walls]) } };
   }
   return {

@@ -13,7 +13,7 @@ import type { Executors } from './executors.js';
 import type { Inline } from './inline.js';
 import type { Learner } from './learner.js';
 import type { Choice } from './policy.js';
-import type { Probes } from './probes.js';
+import { TRIALS_AT_ONCE, type Probes } from './probes.js';
 import type { Model } from './profile.js';
 import type { TaskState } from './state.js';
 import { runOnWorker } from './worker-run.js';
@@ -21,8 +21,6 @@ import { runOnWorker } from './worker-run.js';
 /** Profile every run until this many samples, then one run in PROFILE_EVERY. */
 const DENSE_SAMPLES = 8;
 const PROFILE_EVERY = 8;
-/** Calls of one task in a processes trial at once (see policy's PROCESS_TRIAL_MS). */
-const TRIALS_AT_ONCE = 2;
 /** A task on the loop goes to a thread for a fresh sample at most this often (ms). */
 const RESAMPLE_MS = 1_000;
 /** A probe on a thread, for a head-start task whose runs on the loop proved nothing. */
@@ -39,16 +37,14 @@ export class Router {
   route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     let d = this.learner.choice(s);
     if (this.probes.mustWait(s, d) && this.probes.poll(s)) d = this.learner.choice(s);
-    if (d.behaviour === 'unknown') {
-      if (this.probes.mustWait(s, d)) {
-        return this.probes.admit(s, options).then((c) => {
-          this.probes.leave();
-          return this.dispatch(s, c, input, options);
-        });
-      }
-      // A head start that measured nothing yet (the loop was busy): a thread probe when one is free.
-      if (d.model === 'loop' && s.inconclusive && this.probes.canProbe(s)) return this.dispatch(s, PROBE, input, options);
+    if (this.probes.mustWait(s, d)) {
+      return this.probes.admit(s, options).then((c) => {
+        this.probes.leave();
+        return this.dispatch(s, c, input, options);
+      });
     }
+    // A head start that measured nothing yet (the loop was busy): a thread probe when one is free.
+    if (d.behaviour === 'unknown' && d.model === 'loop' && s.inconclusive && this.probes.canProbe(s)) return this.dispatch(s, PROBE, input, options);
     return this.dispatch(s, d, input, options);
   }
 
@@ -66,15 +62,17 @@ export class Router {
         s.resampledAt = now;
       }
     }
-    // A few calls of a long calculating task are measured in processes as well (real calls, run
-    // beside the threads' ones), until the trial is decided (policy's PROCESS_TRIAL_MS).
-    const trial = d.trial === 'processes' && s.trials < TRIALS_AT_ONCE;
+    // A few calls are measured on a second model as well (real calls, run beside the others),
+    // until the trial is decided: a short task on the loop (policy's LOOP_TRIAL_MS), a long
+    // calculating one in processes when that pays for a child's start (PROCESS_TRIAL_MS).
+    const trial = d.trial !== undefined && s.trials < TRIALS_AT_ONCE && (d.trial === 'loop' || executors.processTrialPays(s.profile.wallMs, s.gate.size));
     if (trial) s.trials++;
-    const model: Model = resample ? 'threads' : trial ? 'processes' : d.model;
+    const model: Model = resample ? 'threads' : trial ? (d.trial as Model) : d.model;
     s.runs[model]++;
     s.total++;
+    if (trial && model === 'loop') return executors.loop.run(this.inline.body(s), input, options).finally(this.trialOver(s));
     if (model === 'loop') return executors.loop.run(this.inline.body(s), input, options);
-    if (trial) return runOnWorker(learner, executors.procs, s, input, options, true).finally(() => s.trials--);
+    if (trial) return runOnWorker(learner, executors.procs, s, input, options, true).finally(this.trialOver(s));
     if (model === 'processes') return runOnWorker(learner, executors.procs, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
     if (d.behaviour === 'waiting-blocking') {
       const pool = executors.blockingPool(d.threads ?? learner.env.cores, learner.env.cores, s.profile.wallMs);
@@ -92,6 +90,14 @@ export class Router {
       this.probes.wake();
     };
     return runOnWorker(learner, executors.probePool() ?? executors.cpu, s, input, options, true, end).finally(end);
+  }
+
+  /** A trial call settled: the calls waiting for the trial may go on (or take its place). */
+  private trialOver(s: TaskState): () => void {
+    return () => {
+      s.trials--;
+      this.probes.wake();
+    };
   }
 
   private readonly wakeIfWaiting = (s: TaskState): void => {

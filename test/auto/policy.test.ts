@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -67,6 +67,27 @@ test('a long calculating task is tried in processes too, and goes there only if 
   d = decide(profile(long, long, 1, 5, { perModel: { ...walls('threads', long), ...walls('processes', long * 0.9) } }), env);
   assert.deepEqual([d.model, d.trial], ['threads', undefined]);
   assert.match(d.reason, /tried in processes too: 18 ms against 20 ms on threads/);
+});
+
+test('a short task measured on threads is tried on the loop, and stays there only if a call costs it less', () => {
+  const walls = (model: 'threads' | 'loop', wallMs: number, n = 2) => ({ [model]: { n, wallMs, recent: Array.from({ length: n }, () => wallMs) } });
+  const short = LOOP_TRIAL_MS / 2; // 1 ms on a thread: 0.5 ms a call across 2 threads
+  let d = decide(profile(short, short, 1, 5, { perModel: walls('threads', short) }), env);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'calculating', 'loop']);
+  assert.match(d.reason, /being tried on the loop as well/);
+  // The loop at 0.2 ms a call: inline, and the reason gives both costs.
+  d = decide(profile(short, short, 1, 5, { perModel: { ...walls('threads', short), ...walls('loop', 0.2) } }), env);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['loop', 'tiny', undefined]);
+  assert.match(d.reason, /^loop — a call costs the loop 0\.20 ms, and a thread 1\.0 ms \(0\.50 ms a call across 2 threads\)/);
+  // The loop at 0.9 ms a call: the threads' 0.5 ms wins.
+  d = decide(profile(short, short, 1, 5, { perModel: { ...walls('threads', short), ...walls('loop', 0.9) } }), env);
+  assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  // Long enough on threads: no loop trial at all.
+  d = decide(profile(LOOP_TRIAL_MS * 2, LOOP_TRIAL_MS * 2, 1, 5, { perModel: walls('threads', LOOP_TRIAL_MS * 2) }), env);
+  assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  // Waiting on the loop already: no trial.
+  d = decide(profile(short, 0, 0.1, 5, { perModel: walls('threads', short) }), env);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['loop', 'waiting-async', undefined]);
 });
 
 test('blocking pool growth: a new thread only for two start-ups of blocking work per thread', () => {
