@@ -42,7 +42,8 @@ export type CrashReport = Extract<FromWorker, { t: 'crash' }>;
 
 export class CrashWitness {
   private readonly owners = new AsyncLocalStorage<Owner>();
-  private unit: Unit | undefined = undefined;
+  /** The batches and chunks running now: one, except on a worker with concurrentTasksPerWorker > 1. */
+  private readonly units = new Set<Unit>();
   private reported = false;
 
   /** `running(id)`: whether single task `id` is still running (single runs keep no Unit, to stay cheap). */
@@ -54,23 +55,32 @@ export class CrashWitness {
   }
 
   begin(unit: Unit): void {
-    this.unit = unit;
+    this.units.add(unit);
   }
 
   end(unit: Unit): void {
-    if (this.unit === unit) this.unit = undefined;
+    this.units.delete(unit);
+  }
+
+  /** The unit the fatal code's task belongs to; with a single unit running, that one. */
+  private unitOf(owner: Owner | undefined): Unit | undefined {
+    if (this.units.size <= 1 || !owner) return this.units.values().next().value;
+    for (const unit of this.units) if (holds(unit, owner.id)) return unit;
+    return undefined;
   }
 
   /** The one last message of a dying worker, or undefined when there is nothing to say (or it was said). */
   report(): CrashReport | undefined {
     if (this.reported) return undefined;
     const owner = this.owners.getStore();
-    const unit = this.unit;
+    const unit = this.unitOf(owner);
     if (!owner && !unit) return undefined;
     this.reported = true;
     let who: CrashReport['who'] = 'unknown';
     if (owner) {
-      const current = unit
+      // A task of the unit is its current one only at the unit's current index; any other task
+      // (a single run beside it, or one that settled) is current while it still runs.
+      const current = unit && holds(unit, owner.id)
         ? owner.id === (unit.ids ? unit.ids[unit.k] : unit.first) && owner.k === unit.k
         : this.running(owner.id);
       who = current ? 'current' : 'settled';
@@ -79,4 +89,8 @@ export class CrashWitness {
     if (owner) report.n = owner.task;
     return report;
   }
+}
+
+function holds(unit: Unit, id: number): boolean {
+  return unit.ids ? unit.ids.includes(id) : unit.first === id;
 }

@@ -11,6 +11,7 @@ export interface CommonPoolOptions extends RunDefaults {
   idleTimeout?: number;
   maxQueue?: number;
   cancelGrace?: number;
+  concurrentTasksPerWorker?: number;
 }
 
 /**
@@ -23,11 +24,11 @@ export function maxOption(owner: string, value: unknown): number {
   return intOption(owner, 'max', value, cores, { min: 1, max: 1024 });
 }
 
-/** min/max/idleTimeout/maxQueue/cancelGrace, with the defaults of both pools. */
+/** min/max/idleTimeout/maxQueue/cancelGrace/concurrentTasksPerWorker, with the defaults of both pools. */
 export function commonPoolConfig(
   owner: string,
   options: CommonPoolOptions,
-): Pick<PoolConfig, 'owner' | 'min' | 'max' | 'idleTimeout' | 'maxQueue' | 'cancelGrace' | 'startAttempts' | 'defaults'> {
+): Pick<PoolConfig, 'owner' | 'min' | 'max' | 'idleTimeout' | 'maxQueue' | 'cancelGrace' | 'startAttempts' | 'defaults' | 'concurrent'> {
   const max = maxOption(owner, options.max);
   const min = intOption(owner, 'min', options.min, 0, { min: 0, max: 1024 });
   if (min > max) throw new OptionRangeError('min', `${owner}: option "min" (${min}) must not exceed "max" (${max})`);
@@ -39,6 +40,7 @@ export function commonPoolConfig(
     maxQueue: intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity }),
     cancelGrace: msOption(owner, 'cancelGrace', options.cancelGrace, 1_000),
     startAttempts: 3,
+    concurrent: intOption(owner, 'concurrentTasksPerWorker', options.concurrentTasksPerWorker, 1, { min: 1, max: 1_000_000 }),
     defaults: parseRunDefaults(owner, options),
   };
 }

@@ -8,6 +8,9 @@
  *        settle ◀─ onMessage() ◀─────────────┴──────────────────┘
  *
  *   deep queue: a worker gets a batch of the next plain tasks in one message (batch.ts).
+ *   concurrentTasksPerWorker N > 1: a worker holds up to N messages (units) at once, each
+ *   one task (no batches: a batch runs its tasks one after another); answers come in any
+ *   order and are matched by the unit's first job id. A crash fails every task it held.
  *   abort/timeout: queued → tombstone + reject; sent → reject, 'abort' to the worker,
  *   and after `cancelGrace` ms without an answer the worker is killed.
  *   exit before 'ready' → start failure (jobs re-queued; N in a row → broken);
@@ -73,6 +76,8 @@ export interface PoolConfig {
   maxTasksPerWorker: number;
   /** Recycle a worker between tasks once its memory passes this (processes: resident memory; threads: heap used). */
   maxMemoryMb: number;
+  /** Units (runs, batches, chunks) a worker holds at once (concurrentTasksPerWorker); 1: one at a time. */
+  concurrent: number;
   /** Consecutive start failures before the pool is declared broken. */
   startAttempts: number;
   /** Executor-wide timeout, priority and autoStart (see RunDefaults). */
@@ -203,7 +208,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   stats(): S {
     return Object.freeze({
       kind: this.kind,
-      ...counterStats(this.counters, this.config.max),
+      ...counterStats(this.counters, this.config.max * this.config.concurrent),
       batches: this.counters.batches,
       lateCrashes: this.lateCrashes,
       queued: this.queue.length,
@@ -262,7 +267,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   /** Tasks it could start right now without queueing (auto() probes only on a free worker). */
   spareCapacity(): number {
     if (this.broken) return Infinity;
-    return this.idle.length + (this.config.max - this.slots.size) - this.queue.length;
+    const n = this.config.concurrent;
+    if (n === 1) return this.idle.length + (this.config.max - this.slots.size) - this.queue.length;
+    let free = (this.config.max - this.slots.size) * n;
+    for (const slot of this.slots) if (!slot.stopping) free += Math.max(0, n - slot.units);
+    return free - this.queue.length;
   }
 
   /**
@@ -315,7 +324,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     return this.running;
   }
   protected capacity(): number {
-    return this.config.max;
+    return this.config.max * this.config.concurrent;
   }
   protected override maxQueueSize(): number {
     return this.config.maxQueue;
@@ -362,12 +371,35 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     while (this.queue.length > 0 && !this.paused) {
       let slot = this.idle.pop();
       if (!slot) {
-        if (this.slots.size >= this.config.max || this.broken) return;
-        slot = this.spawn();
         if (this.broken) return;
+        if (this.slots.size < this.config.max) {
+          slot = this.spawn();
+          if (this.broken) return;
+        } else {
+          // Every worker is busy: one with room for another task takes it (concurrentTasksPerWorker).
+          slot = this.config.concurrent > 1 ? this.leastLoaded() : undefined;
+          if (!slot) return;
+        }
       }
       this.dispatch(slot, this.queue.shift() as Job);
     }
+  }
+
+  /** The busy worker with the fewest units that may take one more (concurrentTasksPerWorker > 1), if any. */
+  private leastLoaded(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.units === 0 || slot.units >= this.config.concurrent || !this.mayTakeMore(slot)) continue;
+      if (!best || slot.units < best.units) best = slot;
+    }
+    return best;
+  }
+
+  /** A busy worker may be given another unit: it is not due to retire when it comes free. */
+  private mayTakeMore(slot: Slot): boolean {
+    if (slot.stopping || slot.recycle) return false;
+    if (slot.tasks + slot.jobs.length >= this.config.maxTasksPerWorker) return false;
+    return this.retireReason(slot) === undefined;
   }
 
   /** Send `first`, and when the queue is deep, the next plain tasks of the same kind with it. */
@@ -377,7 +409,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       slot.channel.ref();
     }
     const jobs = [first];
-    if (batchable(first) && this.queue.length > 0) {
+    if (this.config.concurrent === 1 && batchable(first) && this.queue.length > 0) {
       const want = Math.min(
         batchSize(this.queue.length + 1, this.config.max, this.taskMs.get(first.ref.id)),
         this.config.maxTasksPerWorker - slot.tasks,
@@ -395,10 +427,13 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     const now = performance.now();
     for (const job of jobs) {
       job.slot = slot;
+      job.unit = first.id;
       job.startedAt = now;
       this.counters.waitTime.add(now - job.enqueuedAt);
     }
-    slot.jobs = jobs;
+    if (slot.units === 0) slot.jobs = jobs;
+    else slot.jobs.push(...jobs);
+    slot.units++;
     this.running += jobs.length;
     if (this.hot) this.note('active', undefined, jobs.length);
     const ref = first.ref;
@@ -419,7 +454,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   /** Nothing reached the worker: it stays healthy; bad inputs fail, good ones go back to the line. */
   private unsendable(slot: Slot, jobs: Job[], error: unknown): void {
-    slot.jobs = [];
+    slot.units--;
+    slot.jobs = slot.units === 0 ? [] : slot.jobs.filter((j) => !jobs.includes(j));
     this.running -= jobs.length;
     for (let k = jobs.length - 1; k >= 0; k--) {
       const job = jobs[k] as Job;
@@ -440,6 +476,12 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   /** A worker is free: give it the next job, recycle it, or let it idle. */
   private release(slot: Slot): void {
     if (slot.stopping) return;
+    if (slot.units > 0) {
+      // Still running other units (concurrentTasksPerWorker): it takes the next task if it may.
+      const next = !this.paused && this.queue.length > 0 && this.mayTakeMore(slot) ? this.queue.shift() : undefined;
+      if (next) this.dispatch(slot, next);
+      return;
+    }
     const c = this.config;
     const why = this.retireReason(slot);
     if (why !== undefined) {
@@ -561,9 +603,9 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.startFailures = 0;
       const took = performance.now() - slot.spawnedAt;
       this.startupEstimate = this.startupEstimate === undefined ? took : this.startupEstimate + 0.3 * (took - this.startupEstimate);
-      const job = slot.jobs[0];
       // The timeout counts from the start of running: a worker that was still starting had not begun.
-      if (job && !job.settled && job.timeout !== Infinity && job.timer === undefined) {
+      for (const job of slot.jobs) {
+        if (job.settled || job.timeout === Infinity || job.timer !== undefined) continue;
         job.startedAt = performance.now();
         job.timer = this.armTimeout(job);
       }
@@ -578,18 +620,26 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       if (job) job.ended = true;
       return;
     }
-    const jobs = slot.jobs;
-    const first = jobs[0];
-    if (!first || first.id !== msg.id) return;
+    let jobs = slot.jobs;
+    if (slot.units > 1) {
+      // Several units on this worker (concurrentTasksPerWorker): this answer is for the one msg.id began.
+      jobs = jobs.filter((j) => j.unit === msg.id);
+      if (jobs[0]?.id !== msg.id) return;
+      slot.jobs = slot.jobs.filter((j) => j.unit !== msg.id);
+    } else {
+      if (jobs[0]?.id !== msg.id) return;
+      slot.jobs = [];
+    }
+    const first = jobs[0] as Job;
+    slot.units--;
     slot.ready = true;
     if (msg.h !== undefined) slot.heapMb = msg.h;
-    slot.jobs = [];
     this.running -= jobs.length;
     const cold = slot.tasks === 0;
     slot.tasks += jobs.length;
     const ms = performance.now() - first.startedAt;
     this.counters.busyMs += ms;
-    if (slot.graceTimer !== undefined) {
+    if (slot.graceTimer !== undefined && !slot.jobs.some(cancelledAndGoing)) {
       clearTimer(slot.graceTimer);
       slot.graceTimer = undefined;
     }
@@ -654,7 +704,9 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     this.removeIdle(slot);
     clearTimer(slot.graceTimer);
     const jobs = slot.jobs;
+    const units = slot.units;
     slot.jobs = [];
+    slot.units = 0;
     this.running -= jobs.length;
     for (const job of jobs) {
       job.slot = undefined;
@@ -670,6 +722,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         if (this.broken) this.failQueued();
         else this.breakDown(describeExit(info), info.error);
       }
+    } else if (units > 1) {
+      this.concurrentExit(slot, open, info);
     } else if (slot.crash && !slot.stopping) {
       this.attributedCrash(slot, jobs, slot.crash, info);
     } else {
@@ -702,6 +756,18 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (culprit && !culprit.settled) this.crashFail(slot, info, culprit);
     if (report.who === 'unknown') this.unattributedCrash(slot, rest, info);
     else this.requeue(rest, false);
+  }
+
+  /**
+   * A worker that held several units at once (concurrentTasksPerWorker) died. Its tasks shared
+   * one event loop, so whose code killed it says little about the others: every task it held
+   * fails with WorkerCrashedError (a chunk as a whole). Unless the pool stopped it (a cancelled
+   * task that would not stop) or a settled task's leftover code killed it: then the others are
+   * innocent and run again.
+   */
+  private concurrentExit(slot: Slot, open: Job[], info: ExitInfo): void {
+    if (slot.stopping || slot.crash?.who === 'settled') return this.requeue(open, false);
+    for (const job of open) this.crashFail(slot, info, job);
   }
 
   /** Nobody named: one task running takes the blame; several (a batch) run again alone, so the culprit fails by itself. */
@@ -813,6 +879,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       if (this.running === 0) this.notifyDrained();
       return;
     }
+    job.abortedAt = performance.now();
     this.settle(job, false, reason);
     try {
       slot.channel.send({ t: 'abort', id: job.id, r: serializeError(reason) });
@@ -822,7 +889,24 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (this.config.cancelGrace === 0) this.stop(slot, 'cancel');
     // Stopped only if a cancelled task is still going: in a batch, an aborted task the worker
     // skipped or saw end says so at once ('ended'); the batch's others are not its concern.
-    else slot.graceTimer ??= setTimer(() => slot.jobs.some((j) => j.settled && !j.ended) && this.stop(slot, 'cancel'), this.config.cancelGrace);
+    else slot.graceTimer ??= setTimer(() => this.graceOver(slot), this.config.cancelGrace);
+  }
+
+  /**
+   * A cancelGrace timer of `slot` fired: stop the worker if a cancelled task has been going for
+   * its whole grace; otherwise wait for the next one's (several may be cancelled at different times).
+   */
+  private graceOver(slot: Slot): void {
+    slot.graceTimer = undefined;
+    const now = performance.now();
+    let next = Infinity;
+    for (const job of slot.jobs) {
+      if (!cancelledAndGoing(job)) continue;
+      const due = job.abortedAt + this.config.cancelGrace;
+      if (due <= now + 1) return this.stop(slot, 'cancel');
+      next = Math.min(next, due);
+    }
+    if (next !== Infinity) slot.graceTimer = setTimer(() => this.graceOver(slot), next - now);
   }
 
   private cancelAll(reason: unknown): void {
@@ -892,6 +976,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     for (const slot of this.slots) this.stop(slot, 'close');
     await Promise.all([...this.slots].map((s) => s.exited));
   }
+}
+
+/** Cancelled (its run settled) but the worker has not said that it stopped. */
+function cancelledAndGoing(job: Job): boolean {
+  return job.settled && !job.ended;
 }
 
 function workerInfo(slot: Slot): WorkerInfo {

@@ -32,6 +32,10 @@ export class Job implements Queued {
   /** A chunk whose crashing input is unknown: sent one input at a time from now on. */
   step = false;
   slot: Slot | undefined = undefined;
+  /** The id of the first job of the message it was sent in (its unit on the worker: a run, a batch or a chunk). */
+  unit = 0;
+  /** When its run was cancelled while on a worker (performance.now()): its cancelGrace counts from here. */
+  abortedAt = 0;
   /** run(…, { id }): the name setPriority() finds it by. */
   name: string | undefined = undefined;
   startedAt = 0;
@@ -58,8 +62,10 @@ export class Job implements Queued {
 export class Slot {
   ready = false;
   stopping = false;
-  /** Jobs sent to this worker and not yet answered, in the order it runs them. */
+  /** Jobs sent to this worker and not yet answered, in the order it was sent them. */
   jobs: Job[] = [];
+  /** Messages (units: a run, a batch, a chunk) sent and not yet answered; up to concurrentTasksPerWorker. */
+  units = 0;
   tasks = 0;
   refed = true;
   /** When it last became idle (performance.now()), for the idle reaper. */

@@ -21,6 +21,13 @@ export interface ProcessesOptions {
   idleTimeout?: number;
   /** Most tasks waiting (not running); more reject with QueueFullError. Default Infinity. */
   maxQueue?: number;
+  /**
+   * Tasks one child runs at once (piscina's and tinypool's name): for async tasks that mostly wait,
+   * so that a wait does not hold a whole child. Each task is sent alone (no batching); the pool's
+   * capacity is \`max\` × this. If the child crashes, every task it was running fails with
+   * WorkerCrashedError. An integer ≥ 1; default 1.
+   */
+  concurrentTasksPerWorker?: number;
   /** ms a cancelled or timed-out task has to notice its signal before its child is stopped. Default 1,000. */
   cancelGrace?: number;
   /** ms between SIGTERM and SIGKILL when a child is stopped. Default 2,000; 0 sends SIGKILL at once. */
@@ -55,6 +62,7 @@ const KNOWN = [
   'max',
   'idleTimeout',
   'maxQueue',
+  'concurrentTasksPerWorker',
   'cancelGrace',
   'killTimeout',
   'maxTasksPerChild',

@@ -20,6 +20,13 @@ export interface ThreadsOptions {
   idleTimeout?: number;
   /** Most tasks waiting (not running); more reject with QueueFullError. Default Infinity. */
   maxQueue?: number;
+  /**
+   * Tasks one thread runs at once (piscina's and tinypool's name): for async tasks that mostly wait,
+   * so that a wait does not hold a whole thread. Each task is sent alone (no batching); the pool's
+   * capacity is \`max\` × this. If the thread crashes, every task it was running fails with
+   * WorkerCrashedError. An integer ≥ 1; default 1.
+   */
+  concurrentTasksPerWorker?: number;
   /** ms a cancelled or timed-out task has to notice its signal before its thread is terminated. Default 1,000. */
   cancelGrace?: number;
   /** Replace a thread after this many tasks (contain slow leaks). Default Infinity. */
@@ -46,6 +53,7 @@ const KNOWN = [
   'max',
   'idleTimeout',
   'maxQueue',
+  'concurrentTasksPerWorker',
   'cancelGrace',
   'maxTasksPerWorker',
   'maxMemoryMb',

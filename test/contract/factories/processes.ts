@@ -30,4 +30,5 @@ export const badOptions: ContractFactory['badOptions'] = [
   { options: new Map([['max', 2]]), option: 'options', error: 'InvalidOptionError' },
   { options: [], option: 'options', error: 'InvalidOptionError' },
   { options: { min: 2, max: 2, stdio: 'ignore' }, option: 'stdio', error: 'InvalidOptionError' },
+  { options: { concurrentTasksPerWorker: 0 }, option: 'concurrentTasksPerWorker', error: 'OptionRangeError' },
 ];

@@ -26,4 +26,5 @@ export const badOptions: ContractFactory['badOptions'] = [
   { options: new Date(), option: 'options', error: 'InvalidOptionError' },
   { options: [], option: 'options', error: 'InvalidOptionError' },
   { options: { min: 2, max: 2, maxTasksPerWorker: 0 }, option: 'maxTasksPerWorker', error: 'OptionRangeError' },
+  { options: { concurrentTasksPerWorker: 0 }, option: 'concurrentTasksPerWorker', error: 'OptionRangeError' },
 ];
