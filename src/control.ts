@@ -22,7 +22,7 @@
  * when `hot` is set, one property read per transition on the hot path.
  */
 import { EventEmitter } from 'node:events';
-import { InvalidOptionError, QueueClearedError, type WorkerCrashedError } from './errors.js';
+import { InvalidOptionError, QueueClearedError, type TeardownError, type WorkerCrashedError } from './errors.js';
 
 /** A worker as events and stats describe it. */
 export interface WorkerInfo {
@@ -51,7 +51,9 @@ export type WorkerExitReason =
   /** It died on its own (the task running on it fails with WorkerCrashedError). */
   | 'crash'
   /** It died before it was ready. */
-  | 'start-failed';
+  | 'start-failed'
+  /** A task module's setup() threw on it (its tasks there fail with TaskSetupError). */
+  | 'setup-failed';
 
 /** What a pool's 'workerExit' event carries: the worker, why it stopped and how it exited. */
 export interface WorkerExit extends WorkerInfo {
@@ -91,6 +93,8 @@ export interface ExecutorEvents {
   workerExit: [exit: WorkerExit];
   /** Pools: a worker died while running a task (the task fails with this error). */
   crash: [error: WorkerCrashedError];
+  /** Pools: a task module's teardown() threw or outran teardownTimeout while its worker stopped (never thrown). */
+  teardownError: [error: TeardownError, worker: WorkerInfo];
 }
 
 export type EventName = keyof ExecutorEvents;

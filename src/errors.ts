@@ -9,6 +9,7 @@
  * - capacity      → QueueFullError, QueueClearedError (the caller's own clear())
  * - lifecycle     → ExecutorClosedError
  * - bad task I/O  → TaskInputError, TaskOutputError, TaskNotFoundError
+ * - module hooks  → TaskSetupError (fails the tasks), TeardownError (reported, never thrown)
  * - pipelines     → PipelineError (which stage, which item; the task's error as cause)
  * - cancellation  → the signal's own `reason` (AbortError / TimeoutError DOMExceptions)
  */
@@ -26,7 +27,9 @@ export type BoundwiseErrorCode =
   | 'ERR_BOUNDWISE_TASK_OUTPUT'
   | 'ERR_BOUNDWISE_TASK_NOT_FOUND'
   | 'ERR_BOUNDWISE_TASK_GROUP'
-  | 'ERR_BOUNDWISE_PIPELINE';
+  | 'ERR_BOUNDWISE_PIPELINE'
+  | 'ERR_BOUNDWISE_TASK_SETUP'
+  | 'ERR_BOUNDWISE_TEARDOWN';
 
 /** The standard `{ cause }` of `new Error(message, options)`. */
 export interface ErrorOptionsWithCause {
@@ -193,6 +196,39 @@ export class TaskOutputError extends BoundwiseError {
   constructor(task: string, path: string, problem: string, options?: ErrorOptionsWithCause) {
     super('ERR_BOUNDWISE_TASK_OUTPUT', `${task} returned a value that cannot be sent back: ${path}: ${problem}`, options);
     this.path = path;
+  }
+}
+
+/**
+ * A task module's `setup()` threw (or rejected) in a worker: the tasks sent with it fail with
+ * this error (the setup's own error as `cause`) and the worker is replaced.
+ */
+export class TaskSetupError extends BoundwiseError {
+  /** The module URL whose setup() failed. */
+  readonly module: string;
+  constructor(module: string, worker: string, options?: ErrorOptionsWithCause) {
+    const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    super(
+      'ERR_BOUNDWISE_TASK_SETUP',
+      `setup() of ${module.slice(module.lastIndexOf('/') + 1)} failed in ${worker}: ${why}; its tasks on that worker fail and the worker is replaced`,
+      options,
+    );
+    this.module = module;
+  }
+}
+
+/**
+ * A task module's `teardown()` threw, or did not finish within `teardownTimeout`, when its
+ * worker was stopped. Never thrown at a caller: pools emit it as the 'teardownError' event
+ * (or a process warning when nobody listens) and count it in `stats().teardownFailures`.
+ */
+export class TeardownError extends BoundwiseError {
+  /** The module URLs whose teardown() failed or was still running. */
+  readonly modules: readonly string[];
+  constructor(modules: readonly string[], worker: string, problem: string, options?: ErrorOptionsWithCause) {
+    const names = modules.map((m) => m.slice(m.lastIndexOf('/') + 1)).join(', ');
+    super('ERR_BOUNDWISE_TEARDOWN', `teardown() of ${names} in ${worker} ${problem}`, options);
+    this.modules = modules;
   }
 }
 

@@ -12,6 +12,7 @@ export interface CommonPoolOptions extends RunDefaults {
   maxQueue?: number;
   cancelGrace?: number;
   concurrentTasksPerWorker?: number;
+  teardownTimeout?: number;
 }
 
 /**
@@ -28,7 +29,7 @@ export function maxOption(owner: string, value: unknown): number {
 export function commonPoolConfig(
   owner: string,
   options: CommonPoolOptions,
-): Pick<PoolConfig, 'owner' | 'min' | 'max' | 'idleTimeout' | 'maxQueue' | 'cancelGrace' | 'startAttempts' | 'defaults' | 'concurrent'> {
+): Pick<PoolConfig, 'owner' | 'min' | 'max' | 'idleTimeout' | 'maxQueue' | 'cancelGrace' | 'startAttempts' | 'defaults' | 'concurrent' | 'teardownTimeout'> {
   const max = maxOption(owner, options.max);
   const min = intOption(owner, 'min', options.min, 0, { min: 0, max: 1024 });
   if (min > max) throw new OptionRangeError('min', `${owner}: option "min" (${min}) must not exceed "max" (${max})`);
@@ -40,7 +41,15 @@ export function commonPoolConfig(
     maxQueue: intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity }),
     cancelGrace: msOption(owner, 'cancelGrace', options.cancelGrace, 1_000),
     startAttempts: 3,
+    teardownTimeout: finiteMsOption(owner, 'teardownTimeout', options.teardownTimeout, 3_000),
     concurrent: intOption(owner, 'concurrentTasksPerWorker', options.concurrentTasksPerWorker, 1, { min: 1, max: 1_000_000 }),
     defaults: parseRunDefaults(owner, options),
   };
+}
+
+/** A time limit that must end (Infinity would let a hung teardown hold close() forever). */
+export function finiteMsOption(owner: string, name: string, value: unknown, fallback: number): number {
+  const ms = msOption(owner, name, value, fallback);
+  if (ms === Infinity) throw new OptionRangeError(name, `${owner}: option "${name}" must be a finite number of ms, got Infinity`);
+  return ms;
 }

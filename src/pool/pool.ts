@@ -17,6 +17,10 @@
  *   exit with one job → it alone fails with WorkerCrashedError; refill;
  *   exit with a batch → its unanswered jobs go back to the front to run alone,
  *   so the task that crashes fails by itself and the others complete.
+ *   module hooks: the worker runs a module's setup() before its first task there (a throw
+ *   fails those tasks with TaskSetupError and the worker is replaced); a worker that has
+ *   modules with teardown() ('hooks') is stopped with 'stop' → teardowns → 'stopped' →
+ *   terminate, or terminated after teardownTimeout; failures are reported, never thrown.
  */
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import type { Settled } from '../map.js';
@@ -36,6 +40,8 @@ import {
   InvalidOptionError,
   QueueFullError,
   TaskInputError,
+  TaskSetupError,
+  TeardownError,
   timeoutError,
   WorkerCrashedError,
   type CrashReason,
@@ -61,6 +67,8 @@ export interface PoolStats extends ExecutorStats {
    * behind). No task fails for it: the task the worker was running is innocent and runs again.
    */
   readonly lateCrashes: number;
+  /** Workers whose task modules' teardown() threw or outran teardownTimeout (each also a 'teardownError' event). */
+  readonly teardownFailures: number;
 }
 
 /** A pool's settings once its options are validated (threads() and processes() build it). */
@@ -78,6 +86,8 @@ export interface PoolConfig {
   maxMemoryMb: number;
   /** Units (runs, batches, chunks) a worker holds at once (concurrentTasksPerWorker); 1: one at a time. */
   concurrent: number;
+  /** ms a stopping worker's teardown() hooks have before it is terminated anyway. */
+  teardownTimeout: number;
   /** Consecutive start failures before the pool is declared broken. */
   startAttempts: number;
   /** Executor-wide timeout, priority and autoStart (see RunDefaults). */
@@ -111,6 +121,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private readonly taskMs = new Map<string, number>();
 
   private lateCrashes = 0;
+  private teardownFailures = 0;
 
   /** Called whenever a worker comes free with nothing queued (auto() releases waiting probes). */
   onSpareCapacity: (() => void) | undefined = undefined;
@@ -211,6 +222,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       ...counterStats(this.counters, this.config.max * this.config.concurrent),
       batches: this.counters.batches,
       lateCrashes: this.lateCrashes,
+      teardownFailures: this.teardownFailures,
       queued: this.queue.length,
       running: this.unsettledRunning(),
       workers: this.slots.size,
@@ -513,6 +525,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   /** Why a worker that just came free must stop instead of taking more work, if it must. */
   private retireReason(slot: Slot): WorkerExitReason | undefined {
     const c = this.config;
+    if (slot.setupFailed) return 'setup-failed';
     if (slot.recycle) return 'recycled';
     if (this.liveWorkers() > c.max) return 'resize';
     if (slot.tasks >= c.maxTasksPerWorker) return 'max-tasks';
@@ -581,7 +594,51 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     slot.stopping = true;
     slot.exitReason = reason;
     this.removeIdle(slot);
+    // A worker stuck in a cancelled task cannot run hooks; one that is idle gets to tear down.
+    if (slot.teardowns.length > 0 && reason !== 'cancel' && slot.units === 0) this.tearDown(slot);
+    else slot.channel.terminate();
+  }
+
+  /** Ask the worker to run its teardown() hooks; it is terminated when they end, or after teardownTimeout. */
+  private tearDown(slot: Slot): void {
+    // Kept alive until it has torn down, so close() (and the process) waits for it.
+    if (!slot.refed) {
+      slot.refed = true;
+      slot.channel.ref();
+    }
+    try {
+      slot.channel.send({ t: 'stop' });
+    } catch {
+      slot.channel.terminate();
+      return;
+    }
+    const ms = this.config.teardownTimeout;
+    slot.teardownTimer = setTimer(() => {
+      slot.teardownTimer = undefined;
+      const what = this.kind === 'processes' ? 'process' : 'thread';
+      this.teardownFailed(slot, new TeardownError(slot.teardowns, slot.channel.label, `did not finish within ${ms} ms (teardownTimeout); the ${what} was stopped`));
+      slot.channel.terminate();
+    }, ms);
+  }
+
+  /** The worker's answer to 'stop': report the teardowns that threw, then let it go. */
+  private tornDown(slot: Slot, failures: Array<{ m: string; e: SerializedError }>): void {
+    if (slot.teardownTimer === undefined) return; // too late: already reported as timed out
+    clearTimer(slot.teardownTimer);
+    slot.teardownTimer = undefined;
+    const where = slot.channel.label;
+    for (const { m, e } of failures) {
+      const cause = deserializeError(e, where);
+      this.teardownFailed(slot, new TeardownError([m], where, `threw: ${cause.message}`, { cause }));
+    }
     slot.channel.terminate();
+  }
+
+  /** Reported, never thrown: the 'teardownError' event, or a process warning when nobody listens. */
+  private teardownFailed(slot: Slot, error: TeardownError): void {
+    this.teardownFailures++;
+    if (this.listenerCount('teardownError') > 0) this.emit('teardownError', error, workerInfo(slot));
+    else process.emitWarning(error.message, { code: 'BOUNDWISE_TEARDOWN' });
   }
 
   private removeIdle(slot: Slot): void {
@@ -613,6 +670,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }
     if (msg.t === 'crash') {
       slot.crash = msg; // acted on when the worker's exit is seen (onExit)
+      return;
+    }
+    if (msg.t === 'hooks') {
+      slot.teardowns.push(msg.m);
+      return;
+    }
+    if (msg.t === 'stopped') {
+      this.tornDown(slot, msg.f);
       return;
     }
     if (msg.t === 'ended') {
@@ -679,6 +744,16 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         this.counters.failed++;
         this.settle(job, false, broken);
       }
+    } else if (msg.k === 'setup') {
+      // The module's setup() threw: its tasks here fail, and this worker is replaced (retireReason).
+      const failed = new TaskSetupError(first.ref.module, where, { cause: deserializeError(msg.e, where) });
+      slot.setupFailed = true;
+      for (const job of jobs) {
+        job.slot = undefined;
+        if (job.settled) continue;
+        this.counters.failed++;
+        this.settle(job, false, failed);
+      }
     } else this.finish(first, { ok: false, error: msg.e }, where);
     if (this.hot && jobs.length > 0) this.note('next', undefined, jobs.length);
     this.release(slot);
@@ -703,6 +778,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     }
     this.removeIdle(slot);
     clearTimer(slot.graceTimer);
+    clearTimer(slot.teardownTimer);
     const jobs = slot.jobs;
     const units = slot.units;
     slot.jobs = [];

@@ -27,6 +27,8 @@ export type ToWorker =
   | { t: 'chunk'; id: number; m: string; n: string; i: unknown[]; p?: boolean }
   /** Run several tasks of one kind in order (ids[k] with input i[k]); one reply with every outcome. */
   | { t: 'batch'; ids: number[]; m: string; n: string; i: unknown[] }
+  /** The pool stops this worker: run the loaded modules' teardown() and answer 'stopped'. */
+  | { t: 'stop' }
   /** Abort task `id`'s signal with reason `r` (or skip it, if it is in a batch and has not started). */
   | { t: 'abort'; id: number; r: SerializedError }
   /**
@@ -35,8 +37,8 @@ export type ToWorker =
    */
   | { t: 'port'; port: MessagePort; w: number; h?: boolean };
 
-/** Why a task failed on the worker side, when it was not the task's own throw. */
-export type FailureKind = 'load' | 'output';
+/** Why a task failed on the worker side, when it was not the task's own throw ('setup': its module's setup() threw). */
+export type FailureKind = 'load' | 'output' | 'setup';
 
 export type ChunkOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -50,6 +52,10 @@ export type FromWorker =
   | { t: 'batch'; id: number; r: ChunkOutcome[]; h?: number }
   /** A task aborted inside a batch has ended (or was skipped): the worker need not be stopped for it. */
   | { t: 'ended'; id: number }
+  /** Module `m`, just set up, exports teardown(): stop this worker with 'stop', not at once. */
+  | { t: 'hooks'; m: string }
+  /** The answer to 'stop': the teardowns ran; `f` lists those that threw, by module. */
+  | { t: 'stopped'; f: Array<{ m: string; e: SerializedError }> }
   /** context.emit(v) of task `id`, sent before its answer (so it arrives first). */
   | { t: 'msg'; id: number; v: unknown }
   /**

@@ -79,6 +79,12 @@ export class Slot {
   recycle = false;
   /** Heap used (MB) the worker reported with its last answer (threads with maxMemoryMb). */
   heapMb: number | undefined = undefined;
+  /** Modules loaded on it that export teardown() (it said so: 'hooks'): stopping it runs them first. */
+  teardowns: string[] = [];
+  /** Its teardowns are running: when they must be over. */
+  teardownTimer: Timer = undefined;
+  /** A module's setup() threw on it: it is replaced once its running tasks have answered. */
+  setupFailed = false;
   /** Why the pool stopped it (for the workerExit event); unset if it died on its own. */
   exitReason: WorkerExitReason | undefined = undefined;
   channel!: WorkerChannel;

@@ -17,7 +17,7 @@ import { findUncloneable } from '../clone.js';
 import { TaskOutputError, TaskNotFoundError } from '../errors.js';
 import { unwrapTransfer } from './transfer.js';
 import { readingCost, threadTimes, type ThreadTimes } from './cpu.js';
-import type { ToWorker, FromWorker, ChunkOutcome, TaskProfile } from './protocol.js';
+import type { ToWorker, FromWorker, ChunkOutcome, TaskProfile, FailureKind } from './protocol.js';
 import { CrashWitness, type CrashReport, type Owner, type Unit } from './attribution.js';
 
 
@@ -147,8 +147,52 @@ export function createRunner(port: Port, where: string): Runner {
   async function load(m: string, n: string): Promise<TaskFunction> {
     const mod = await importModule(m);
     const fn = pickExport(mod, m, n);
+    await setUp(m, mod);
     fns.set(`${m}#${n}`, fn);
     return fn;
+  }
+
+  // ---- module hooks: setup() once per module in this worker, teardown() when the pool stops it ----
+  const setups = new Map<string, Promise<void>>();
+  /** Modules set up whose teardown() is due when the worker stops, in the order they were set up. */
+  const teardowns: Array<{ m: string; teardown: () => unknown }> = [];
+
+  function setUp(m: string, mod: Record<string, unknown>): Promise<void> {
+    let done = setups.get(m);
+    if (!done) {
+      done = (async () => {
+        if (typeof mod.setup === 'function') {
+          try {
+            await (mod.setup as () => unknown)();
+          } catch (error) {
+            throw new SetupFailed(error);
+          }
+        }
+        if (typeof mod.teardown === 'function') {
+          teardowns.push({ m, teardown: mod.teardown as () => unknown });
+          port.post({ t: 'hooks', m });
+        }
+      })();
+      setups.set(m, done);
+    }
+    return done;
+  }
+
+  /** Run every teardown (the last set up first); one that throws does not keep the others from running. */
+  async function tearDown(): Promise<void> {
+    const failed: Array<{ m: string; e: SerializedError }> = [];
+    for (const { m, teardown } of teardowns.splice(0).reverse()) {
+      try {
+        await teardown();
+      } catch (error) {
+        failed.push({ m, e: serializeError(error) });
+      }
+    }
+    try {
+      port.post({ t: 'stopped', f: failed });
+    } catch {
+      port.post({ t: 'stopped', f: failed.map(({ m, e }) => ({ m, e: plainError(e) })) });
+    }
   }
 
   // The clock readings are ordered so that reading /proc is not part of the measured wall time.
@@ -182,7 +226,7 @@ export function createRunner(port: Port, where: string): Runner {
     }
   }
 
-  function sendErr(id: number, error: unknown, kind?: 'load' | 'output', p?: TaskProfile): void {
+  function sendErr(id: number, error: unknown, kind?: FailureKind, p?: TaskProfile): void {
     const e = serializeError(error);
     const msg = withHeap<Extract<FromWorker, { t: 'err' }>>({ t: 'err', id, e });
     if (kind) msg.k = kind;
@@ -219,7 +263,8 @@ export function createRunner(port: Port, where: string): Runner {
       return await load(m, n);
     } catch (error) {
       // A missing export is the caller's mistake; a module that throws at import is a broken setup.
-      sendErr(id, error, error instanceof TaskNotFoundError ? undefined : 'load');
+      if (error instanceof SetupFailed) sendErr(id, error.cause, 'setup');
+      else sendErr(id, error, error instanceof TaskNotFoundError ? undefined : 'load');
       return undefined;
     }
   }
@@ -283,12 +328,13 @@ export function createRunner(port: Port, where: string): Runner {
     try {
       return await load(msg.m, msg.n);
     } catch (error) {
-      const e = serializeError(error);
+      const setup = error instanceof SetupFailed;
+      const e = serializeError(setup ? error.cause : error);
       const outcomes = msg.ids.map((): ChunkOutcome => ({ ok: false, error: e }));
-      // A module that fails to load fails every task of the batch the same way as a single run.
+      // A module that fails to load (or set up) fails every task of the batch the same way as a single run.
       if (!(error instanceof TaskNotFoundError)) {
         for (const id of msg.ids) waiting.delete(id);
-        port.post(withHeap({ t: 'err', id: msg.ids[0] as number, e, k: 'load' }));
+        port.post(withHeap({ t: 'err', id: msg.ids[0] as number, e, k: setup ? 'setup' : 'load' }));
         return undefined;
       }
       port.post(withHeap({ t: 'batch', id: msg.ids[0] as number, r: outcomes }));
@@ -357,6 +403,9 @@ export function createRunner(port: Port, where: string): Runner {
       case 'batch':
         void runBatch(msg);
         return;
+      case 'stop':
+        void tearDown();
+        return;
       case 'abort': {
         const reason = deserializeError(msg.r as SerializedError, where);
         const ctx = running.get(msg.id);
@@ -371,4 +420,11 @@ export function createRunner(port: Port, where: string): Runner {
     }
   };
   return Object.assign(handle, { busy: () => running.size + waiting.size, crashReport: () => witness.report() });
+}
+
+/** A module's setup() threw: its tasks fail with TaskSetupError (made by the pool) and the worker is replaced. */
+class SetupFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('setup() failed');
+  }
 }

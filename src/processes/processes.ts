@@ -6,9 +6,9 @@
  */
 import { Pool, type PoolStats } from '../pool/pool.js';
 import { RUN_DEFAULT_OPTIONS } from '../executor.js';
-import { commonPoolConfig } from '../pool/options.js';
-import { envOption, intOption, knownOptions, msOption, oneOf, stringArrayOption } from '../options.js';
-import { InvalidOptionError, OptionRangeError } from '../errors.js';
+import { commonPoolConfig, finiteMsOption } from '../pool/options.js';
+import { envOption, intOption, knownOptions, oneOf, stringArrayOption } from '../options.js';
+import { InvalidOptionError } from '../errors.js';
 import { ProcessTransport } from './transport.js';
 
 /** Options of processes(options). Unknown keys throw InvalidOptionError. */
@@ -28,6 +28,13 @@ export interface ProcessesOptions {
    * WorkerCrashedError. An integer ≥ 1; default 1.
    */
   concurrentTasksPerWorker?: number;
+  /**
+   * ms a stopping child's task modules have to finish their \`teardown()\` (close(), recycling, idle
+   * reaping, resize, maxTasks, memory); then it is stopped anyway. A teardown that throws or outruns
+   * this is reported as the 'teardownError' event (a process warning when nobody listens) and in
+   * \`stats().teardownFailures\`. Finite; default 3,000.
+   */
+  teardownTimeout?: number;
   /** ms a cancelled or timed-out task has to notice its signal before its child is stopped. Default 1,000. */
   cancelGrace?: number;
   /** ms between SIGTERM and SIGKILL when a child is stopped. Default 2,000; 0 sends SIGKILL at once. */
@@ -63,6 +70,7 @@ const KNOWN = [
   'idleTimeout',
   'maxQueue',
   'concurrentTasksPerWorker',
+  'teardownTimeout',
   'cancelGrace',
   'killTimeout',
   'maxTasksPerChild',
@@ -104,7 +112,8 @@ export function processes(options: ProcessesOptions = {}): ProcessPool {
       cwd: cwdOption(owner, options.cwd),
       argv: stringArrayOption(owner, 'argv', options.argv) ?? [],
       stdio: oneOf(owner, 'stdio', options.stdio, ['inherit', 'pipe'] as const, 'inherit'),
-      killTimeout: finiteMs(owner, 'killTimeout', options.killTimeout, 2_000),
+      // A grace before SIGKILL must end: Infinity would leave a stuck child forever.
+      killTimeout: finiteMsOption(owner, 'killTimeout', options.killTimeout, 2_000),
     }),
   });
 }
@@ -117,9 +126,3 @@ function cwdOption(owner: string, value: unknown): string | undefined {
   return value;
 }
 
-/** A grace before SIGKILL must end: Infinity would leave a stuck child forever. */
-function finiteMs(owner: string, name: string, value: unknown, fallback: number): number {
-  const ms = msOption(owner, name, value, fallback);
-  if (ms === Infinity) throw new OptionRangeError(name, `${owner}: option "${name}" must be a finite number of ms, got Infinity`);
-  return ms;
-}

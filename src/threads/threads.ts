@@ -27,6 +27,13 @@ export interface ThreadsOptions {
    * WorkerCrashedError. An integer ≥ 1; default 1.
    */
   concurrentTasksPerWorker?: number;
+  /**
+   * ms a stopping thread's task modules have to finish their \`teardown()\` (close(), recycling, idle
+   * reaping, resize, maxTasks, memory); then it is stopped anyway. A teardown that throws or outruns
+   * this is reported as the 'teardownError' event (a process warning when nobody listens) and in
+   * \`stats().teardownFailures\`. Finite; default 3,000.
+   */
+  teardownTimeout?: number;
   /** ms a cancelled or timed-out task has to notice its signal before its thread is terminated. Default 1,000. */
   cancelGrace?: number;
   /** Replace a thread after this many tasks (contain slow leaks). Default Infinity. */
@@ -54,6 +61,7 @@ const KNOWN = [
   'idleTimeout',
   'maxQueue',
   'concurrentTasksPerWorker',
+  'teardownTimeout',
   'cancelGrace',
   'maxTasksPerWorker',
   'maxMemoryMb',

@@ -86,14 +86,17 @@ describe('concurrentTasksPerWorker', () => {
       const held = pool.run(t.hold, { gate: gate.url, name: peer });
       await gate.arrived(peer);
       const timed = name('times-out');
-      const timeout = pool.run(t.waitsForAbort, { gate: gate.url, name: timed }, { timeout: 50 });
+      const timeout = assert.rejects(
+        pool.run(t.waitsForAbort, { gate: gate.url, name: timed }, { timeout: 50 }),
+        (e: unknown) => (e as Error).name === 'TimeoutError',
+      );
       const aborted = name('aborted');
       const controller = new AbortController();
       const signalled = pool.run(t.waitsForAbort, { gate: gate.url, name: aborted }, { signal: controller.signal });
       await gate.arrived(aborted);
       controller.abort(new Error('stop it'));
       await assert.rejects(signalled, /stop it/);
-      await assert.rejects(timeout, (e: unknown) => (e as Error).name === 'TimeoutError');
+      await timeout;
       await gate.arrived(`${timed}-aborted`);
       await gate.arrived(`${aborted}-aborted`);
       gate.open(peer);
