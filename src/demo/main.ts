@@ -73,12 +73,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
         `${report.runtime === 'tsx' ? 'from source under tsx (slower thread and process start-up)' : 'compiled'}${report.quick ? ', quick sizes' : ''}\n\n`,
     );
     results.forEach((r, i) => stdout.write(renderScenario(r, i + 1) + '\n\n'));
-    stdout.write(
+    // With every scenario skipped there is no table to explain and no rule to score.
+    const ran = results.some((r) => !r.skipped);
+    if (ran) stdout.write(
       'CPU: every thread of this process plus its child processes (reaped children, from /proc). peak RSS: this process plus its children, ' +
         'sampled every 50 ms; (+N) MB is what the run added to the RSS it began with. Speed-up: sequential wall time ÷ the row\'s.\n',
     );
     const { right, wrong } = report.ruleOfThumb;
-    stdout.write(
+    if (ran) stdout.write(
       `The rule of thumb ("waits → async or threads; calculates → processes") was right ${right} times and wrong ${wrong} times; ` +
         `${(report.totalMs / 1000).toFixed(0)} s in all.${report.ok ? '' : ' SOME CHECKS FAILED.'}\n`,
     );
