@@ -8,13 +8,14 @@
  * A round: an executor with random small options, then 15–40 random operations — run() of tasks
  * that echo, sleep, ignore their signal, spin, fail or crash their worker, with random signals,
  * timeouts and priorities; map() with random order, chunking, concurrency, signal, early break;
- * aborts; pause()/resume()/clear(); stats() snapshots; short waits; close({ cancel }) at a random
+ * aborts; pause()/resume()/clear(); setPriority() of a run by its id; onIdle(); stats() snapshots;
+ * short waits; close({ cancel }) at a random
  * point (later runs must reject with ExecutorClosedError); then close() and the checks:
  *
  *   - every promise settles exactly once (counted) and every run() has settled when close()
  *     resolves; each outcome is one its call allows (its value, its own error, its own abort
  *     reason, a timeout, a clear(), a close, a full queue; a crash only for the crashing task);
- *   - a map() yields each index at most once, in input order when ordered;
+ *   - a map() yields each index at most once, in input order when ordered; onIdle() resolves;
  *   - stats(): submitted = completed + failed + cancelled + queued + running at every snapshot,
  *     nothing queued or running at the end, and (in a round without map()) the buckets match the
  *     outcomes the calls saw;
@@ -76,6 +77,8 @@ interface Call {
   outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
   /** A map()'s consumer rather than a run(). */
   map: boolean;
+  /** An onIdle() promise: it must resolve, at the latest once close() has. */
+  idle?: boolean;
 }
 
 const errName = (e: unknown): string => (e instanceof Error || e instanceof DOMException ? e.name : typeof e);
@@ -126,6 +129,7 @@ async function round(seed: number): Promise<Record<string, number>> {
   const { pool, options, maxQueue } = makeExecutor(rng);
   const calls: Call[] = [];
   const controllers: { ac: AbortController; reason: Error }[] = [];
+  const ids: string[] = [];
   const pending = new Set<Promise<unknown>>();
   const snapshots: string[] = [];
   let closing: Promise<void> | undefined;
@@ -187,6 +191,7 @@ async function round(seed: number): Promise<Record<string, number>> {
     if (timeout) o.timeout = rng.int(1, 60);
     if (rng.chance(0.3)) o.priority = rng.int(-2, 2);
     const n = calls.length;
+    if (rng.chance(0.3)) ids.push((o.id = `r${n}`));
     const call: Call = { n, what: `run(${task}) ${JSON.stringify(o, (k, v) => (k === 'signal' ? 'signal' : v))}`, timeout, crashes: task === 'crash', fails: task === 'fails' || task === 'crash', afterClose: closing !== undefined, settled: 0, map: false, ...(reason && { reason }) };
     // The tasks that take a duration, with their longest one (ms); each resolves to its duration.
     const timed = { sleep: [t.sleep, 40], stubborn: [t.stubborn, 60], spin: [t.spin, 8] } as const;
@@ -262,7 +267,7 @@ async function round(seed: number): Promise<Record<string, number>> {
 
   const total = rng.int(15, 40);
   for (ops = 0; ops < total; ops++) {
-    const op = rng.weighted({ run: 10, map: 2, abort: 3, wait: 5, pause: 0.7, resume: 1, clear: 0.7, stats: 2, close: 0.4 });
+    const op = rng.weighted({ run: 10, map: 2, abort: 3, wait: 5, pause: 0.7, resume: 1, clear: 0.7, stats: 2, close: 0.4, priority: 1, idle: 0.5 });
     log.push(`${ops}: ${op}`);
     switch (op) {
       case 'run':
@@ -288,6 +293,13 @@ async function round(seed: number): Promise<Record<string, number>> {
         break;
       case 'stats':
         checkStats(`at op ${ops}`);
+        break;
+      case 'priority':
+        // A queued run moves, one that has started or settled is not found: either answer is right.
+        if (ids.length > 0) pool.setPriority(rng.pick(ids), rng.int(-2, 2));
+        break;
+      case 'idle':
+        track({ n: calls.length, what: 'onIdle()', timeout: false, crashes: false, fails: false, afterClose: false, settled: 0, map: false, idle: true }, pool.onIdle());
         break;
       case 'close':
         if (closing === undefined) {
@@ -316,20 +328,25 @@ async function round(seed: number): Promise<Record<string, number>> {
   // Every run() was accepted or refused before close() resolved: each has settled by now
   // (a macrotask later, for the callbacks of promises that settled in close()'s last step).
   await new Promise((r) => setImmediate(r));
-  const unsettledRuns = calls.filter((c) => !c.map && c.settled === 0);
+  const unsettledRuns = calls.filter((c) => !c.map && !c.idle && c.settled === 0);
   if (unsettledRuns.length > 0) fail(`${unsettledRuns.length} run() calls had not settled when close() resolved: ${unsettledRuns.map((c) => `#${c.n} ${c.what}`).join('; ')}`);
-  // A map()'s consumer ends once its runs have: a safety net, not a timing assertion.
+  // A map()'s consumer ends once its runs have, onIdle() once the runs have: a safety net, not a
+  // timing assertion.
   let netTimer: NodeJS.Timeout | undefined;
   const net = new Promise<'hung'>((r) => (netTimer = setTimeout(() => r('hung'), 60_000)));
   const done = await Promise.race([Promise.allSettled([...pending]).then(() => 'done' as const), net]);
   clearTimeout(netTimer);
-  if (done === 'hung') fail(`map() consumers never ended: ${calls.filter((c) => c.settled === 0).map((c) => `#${c.n} ${c.what}`).join('; ')}`);
+  if (done === 'hung') fail(`map() consumers or onIdle() never ended: ${calls.filter((c) => c.settled === 0).map((c) => `#${c.n} ${c.what}`).join('; ')}`);
 
   // ---- outcomes ---------------------------------------------------------------------------------
   const counts = { resolved: 0, rejected: 0, refused: 0, cleared: 0 };
   for (const c of calls) {
     if (c.settled !== 1) fail(`call #${c.n} ${c.what} settled ${c.settled} times`);
     const out = c.outcome!;
+    if (c.idle) {
+      if (!out.ok) fail(`onIdle() (#${c.n}) rejected: ${describe(out.error)}`);
+      continue;
+    }
     if (out.ok) {
       counts.resolved++;
       if (!c.map && c.expected !== undefined && JSON.stringify(out.value) !== JSON.stringify(c.expected)) {
