@@ -4,7 +4,7 @@
  * which holds the checks and says what they are), so that "the process exits by itself" is
  * checked on a process that did nothing else: the child must print RACE DONE and exit 0.
  *
- * Bounded by a budget (BOUNDWISE_RACE_BUDGET_MS, default 6 s per executor, the four at once):
+ * Bounded by a budget (BOUNDWISE_RACE_BUDGET_MS, default 5 s per executor, the four at once):
  * no new round starts after it; a loaded machine runs fewer rounds, never different checks.
  * A failure prints its seed; replay it with
  *   BOUNDWISE_RACE_SEED=<seed> BOUNDWISE_RACE_EXECUTOR=<kind> node scripts/test.mjs test/race
@@ -24,7 +24,7 @@ const HANG_MS = 300_000;
 function runScenario(kind: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; hung: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', scenario, kind], {
-      env: { BOUNDWISE_RACE_BUDGET_MS: '6000', ...process.env },
+      env: { BOUNDWISE_RACE_BUDGET_MS: '5000', ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
