@@ -29,7 +29,8 @@ export type BoundwiseErrorCode =
   | 'ERR_BOUNDWISE_TASK_GROUP'
   | 'ERR_BOUNDWISE_PIPELINE'
   | 'ERR_BOUNDWISE_TASK_SETUP'
-  | 'ERR_BOUNDWISE_TEARDOWN';
+  | 'ERR_BOUNDWISE_TEARDOWN'
+  | 'ERR_BOUNDWISE_CLUSTER_UNAVAILABLE';
 
 /** The standard `{ cause }` of `new Error(message, options)`. */
 export interface ErrorOptionsWithCause {
@@ -232,20 +233,38 @@ export class TeardownError extends BoundwiseError {
   }
 }
 
-/** The module has no such export, or it is not a function. */
+/**
+ * The module has no such export, or it is not a function; or (with `refused`) a
+ * cluster worker would not load the module at all (outside its --root, a URL, a built-in).
+ */
 export class TaskNotFoundError extends BoundwiseError {
   /** The module URL that was loaded. */
   readonly module: string;
   /** The export name that is not a function there. */
   readonly task: string;
-  constructor(module: string, task: string, available: string[]) {
+  constructor(module: string, task: string, available: string[], refused?: string) {
     const list = available.length ? available.join(', ') : 'none';
     super(
       'ERR_BOUNDWISE_TASK_NOT_FOUND',
-      `task "${task}" is not an exported function of ${module} (exported functions: ${list})`,
+      refused !== undefined
+        ? `task "${task}" of ${JSON.stringify(module)} was not loaded: ${refused}`
+        : `task "${task}" is not an exported function of ${module} (exported functions: ${list})`,
     );
     this.module = module;
     this.task = task;
+  }
+}
+
+/**
+ * cluster(): Redis cannot be reached (or refuses the credentials) within the
+ * time allowed. `url` has any password replaced by `***`; `cause` is the last
+ * connection error.
+ */
+export class ClusterUnavailableError extends BoundwiseError {
+  readonly url: string;
+  constructor(url: string, detail: string, options?: ErrorOptionsWithCause) {
+    super('ERR_BOUNDWISE_CLUSTER_UNAVAILABLE', `cluster(): Redis at ${url} ${detail}`, options);
+    this.url = url;
   }
 }
 

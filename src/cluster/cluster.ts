@@ -1,0 +1,532 @@
+/**
+ * cluster(): the Executor contract across machines, on BullMQ and Redis.
+ *
+ *   run(task, input) ── encode (wire.ts) ── Queue.add(jobId = <client>.<n>) ──▶ Redis
+ *        ▲                                                                     │
+ *        │  QueueEvents (one XREAD stream per client):                          ▼
+ *        ├── active    → counted as running                       boundwise worker(s)
+ *        ├── completed → decode the output, resolve
+ *        └── failed    → read the job's stack trace line, rebuild the error, reject
+ *
+ *   abort while queued  → Queue.remove(jobId): gone before any worker sees it
+ *   abort while running → PUBLISH <queue>:boundwise:cancel jobId: the worker
+ *                         running it aborts the task's signal, then kills it
+ *                         after its cancelGrace, as local pools do
+ *   Redis away          → commands wait in ioredis' offline queue; when Redis is
+ *                         back, every pending job is looked up again (a result
+ *                         that arrived meanwhile settles it; a job Redis lost is
+ *                         added again under the same id). After
+ *                         unavailableTimeout, pending calls reject with
+ *                         ClusterUnavailableError.
+ *
+ * Delivery is at-least-once: a job whose worker dies is put back by BullMQ's
+ * stalled-job check and runs again elsewhere, so tasks should be idempotent.
+ */
+import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
+import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
+import { ExecutorClosedError, InvalidOptionError, QueueFullError, TaskInputError, WorkerCrashedError, abortError } from '../errors.js';
+import { intOption, knownOptions, msOption, objectOption } from '../options.js';
+import { Counters, counterStats } from '../stats.js';
+import { taskLabel, type Task } from '../task.js';
+import { jobModule } from './address.js';
+import { ioredisOptions, resolveConnection, type Connection, type ResolvedConnection } from './connection.js';
+import { clusterKeys, type WorkerHealth } from './keys.js';
+import { WatchedRedis } from './redis.js';
+import { decodeFailure, decodeValue, encodeInput, type JobData } from './wire.js';
+
+export type Backoff = number | { type: 'fixed' | 'exponential'; delay: number };
+
+export interface ClusterOptions {
+  /** redis://[user:password@]host:port[/db], rediss:// for TLS, or { host, port, username, password, tls, db }. */
+  connection: Connection;
+  /** BullMQ queue name; the workers run `boundwise worker --queue` with the same name. */
+  queue: string;
+  /** Directory task modules are named relative to; the workers' --root is the same tree. Default: process.cwd(). */
+  root?: string | URL;
+  /** Runs of a job before its failure is final (BullMQ attempts). Default 1. Per run too. */
+  attempts?: number;
+  /** Wait between attempts: ms, or { type: 'fixed' | 'exponential', delay }. Per run too. */
+  backoff?: Backoff;
+  /** Largest encoded input (bytes of base64 text) sent; larger inputs reject with TaskInputError. Default 16 MiB. */
+  maxInput?: number;
+  /** Most of this executor's jobs waiting in Redis (not yet running); more reject with QueueFullError. Default Infinity. */
+  maxQueue?: number;
+  /** Jobs per `duration` ms across all workers of the queue (BullMQ's global rate limit). */
+  rateLimit?: { max: number; duration: number };
+  /** ms to wait for Redis before a call fails with ClusterUnavailableError. Default 10 000. */
+  connectTimeout?: number;
+  /** ms Redis may be away mid-run before pending calls fail with ClusterUnavailableError. Default 30 000. */
+  unavailableTimeout?: number;
+  /** ms between refreshes of the Redis figures in stats() (started by the first stats() call). Default 1 000. */
+  statsInterval?: number;
+  /** BullMQ key prefix. Default "bull". */
+  prefix?: string;
+}
+
+export interface ClusterRunOptions extends RunOptions {
+  attempts?: number;
+  backoff?: Backoff;
+}
+
+export interface WorkerSeen extends WorkerHealth {
+  /** Its last health record is recent (within 3 of its intervals). */
+  alive: boolean;
+}
+
+export interface ClusterStats extends ExecutorStats {
+  readonly kind: 'cluster';
+  /** The Redis URL, password hidden. */
+  readonly connection: string;
+  readonly queue: string;
+  /** Redis is answering now. */
+  readonly connected: boolean;
+  /** Queue depths in Redis (all callers' jobs), as of `at` (Date.now()); undefined before the first refresh. */
+  readonly redis: Readonly<{ waiting: number; prioritized: number; active: number; delayed: number; completed: number; failed: number; at: number }> | undefined;
+  /** Workers that wrote a health record: host, pid, executor, counts and per-task model choices. */
+  readonly workersSeen: readonly WorkerSeen[];
+}
+
+interface Pending {
+  id: string;
+  label: string;
+  state: 'queued' | 'running';
+  submittedAt: number;
+  startedAt: number;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  /** The job as sent, kept so a job Redis lost can be added again under its id. */
+  data: JobData;
+  opts: JobsOptions;
+  added: Promise<unknown> | undefined;
+  detach(): void;
+}
+
+const KNOWN = ['connection', 'queue', 'root', 'attempts', 'backoff', 'maxInput', 'maxQueue', 'rateLimit', 'connectTimeout', 'unavailableTimeout', 'statsInterval', 'prefix'] as const;
+const RUN_KEYS = ['attempts', 'backoff'] as const;
+const DEFAULT_MAX_INPUT = 16 * 1024 * 1024;
+/** BullMQ priorities: 1 is first, up to 2^21. boundwise: higher first, -1e6..1e6, 0 by default. */
+const PRIORITY_ZERO = 1_000_001;
+/** Finished jobs kept in Redis so a caller that was away can still read its result (seconds / count). */
+const KEEP = { age: 3_600, count: 100_000 };
+
+function checkBackoff(owner: string, value: unknown): Backoff | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return msOption(owner, 'backoff', value, 0);
+  const b = objectOption<{ type?: unknown; delay?: unknown }>(owner, 'backoff', value)!;
+  if (b.type !== 'fixed' && b.type !== 'exponential') {
+    throw new InvalidOptionError('backoff', `${owner}: option "backoff" must be ms or { type: "fixed" | "exponential", delay }, got type ${JSON.stringify(b.type)}`);
+  }
+  return { type: b.type, delay: msOption(owner, 'backoff', b.delay, 0) };
+}
+
+function bullBackoff(b: Backoff | undefined): JobsOptions['backoff'] {
+  return b === undefined ? undefined : typeof b === 'number' ? { type: 'fixed', delay: b } : b;
+}
+
+export class ClusterExecutor extends BaseExecutor<ClusterStats> {
+  readonly kind = 'cluster' as const;
+  private readonly owner = 'cluster()';
+  private readonly conn: ResolvedConnection;
+  private readonly queueName: string;
+  private readonly root: string;
+  private readonly attempts: number;
+  private readonly backoff: Backoff | undefined;
+  private readonly maxInput: number;
+  private readonly maxQueue: number;
+  private readonly rateLimit: { max: number; duration: number } | undefined;
+  private readonly connectTimeout: number;
+  private readonly unavailableTimeout: number;
+  private readonly statsInterval: number;
+  private readonly prefix: string;
+  private readonly keys: ReturnType<typeof clusterKeys>;
+  private readonly clientId = randomBytes(6).toString('hex');
+  private seq = 0;
+  private readonly pending = new Map<string, Pending>();
+  private queuedCount = 0;
+  private readonly counters = new Counters();
+  /** Background Redis work (removals, cancel messages) close() waits for. */
+  private readonly chores = new Set<Promise<unknown>>();
+  private redis: WatchedRedis | undefined;
+  private queue: Queue | undefined;
+  private events: QueueEvents | undefined;
+  private starting: Promise<void> | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private redisFigures: ClusterStats['redis'];
+  private workersSeen: WorkerSeen[] = [];
+  private closing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+
+  constructor(options: ClusterOptions) {
+    super();
+    const owner = this.owner;
+    knownOptions(owner, options, KNOWN);
+    if (options === undefined || options.connection === undefined) {
+      throw new InvalidOptionError('connection', `${owner}: option "connection" is required (a redis:// URL or { host, port, … })`);
+    }
+    this.conn = resolveConnection(owner, options.connection);
+    if (typeof options.queue !== 'string' || !/^[\w.-]{1,200}$/.test(options.queue)) {
+      throw new InvalidOptionError('queue', `${owner}: option "queue" must be a name of letters, digits, "_", "-", ".", got ${JSON.stringify(options.queue)}`);
+    }
+    this.queueName = options.queue;
+    const root = options.root === undefined ? process.cwd() : options.root instanceof URL ? fileURLToPath(options.root) : options.root;
+    if (typeof root !== 'string') throw new InvalidOptionError('root', `${owner}: option "root" must be a directory path or file URL, got ${String(root)}`);
+    try {
+      this.root = realpathSync(root);
+    } catch {
+      throw new InvalidOptionError('root', `${owner}: option "root" must be an existing directory, got ${JSON.stringify(root)}`);
+    }
+    this.attempts = intOption(owner, 'attempts', options.attempts, 1, { min: 1, max: 1_000 });
+    this.backoff = checkBackoff(owner, options.backoff);
+    this.maxInput = intOption(owner, 'maxInput', options.maxInput, DEFAULT_MAX_INPUT, { min: 1 });
+    this.maxQueue = intOption(owner, 'maxQueue', options.maxQueue, Infinity, { min: 0, max: Infinity });
+    const rl = objectOption<{ max?: unknown; duration?: unknown }>(owner, 'rateLimit', options.rateLimit);
+    this.rateLimit = rl && { max: intOption(owner, 'rateLimit', rl.max, 1, { min: 1 }), duration: msOption(owner, 'rateLimit', rl.duration, 1_000, 1) };
+    this.connectTimeout = msOption(owner, 'connectTimeout', options.connectTimeout, 10_000, 1);
+    this.unavailableTimeout = msOption(owner, 'unavailableTimeout', options.unavailableTimeout, 30_000, 1);
+    this.statsInterval = msOption(owner, 'statsInterval', options.statsInterval, 1_000, 10);
+    if (options.prefix !== undefined && (typeof options.prefix !== 'string' || options.prefix.length === 0)) {
+      throw new InvalidOptionError('prefix', `${owner}: option "prefix" must be a non-empty string`);
+    }
+    this.prefix = options.prefix ?? 'bull';
+    this.keys = clusterKeys(this.prefix, this.queueName);
+  }
+
+  // ---- connecting ------------------------------------------------------------
+
+  /** Connect on first use: constructing a cluster() opens nothing. */
+  private start(): Promise<void> {
+    this.starting ??= this.connect().catch((error: unknown) => {
+      this.starting = undefined; // the next call tries again (unless the credentials were refused)
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async connect(): Promise<void> {
+    this.redis ??= new WatchedRedis(this.conn, this.connectTimeout, `boundwise-cluster:${this.clientId}`);
+    const redis = this.redis;
+    await redis.ready(this.connectTimeout);
+    if (this.queue) return;
+    // Start reading events from the stream's current end, fixed before the first add,
+    // so no event of ours can fall between "now" and QueueEvents' first read.
+    const last = (await redis.client.xrevrange(this.keys.events, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+    const connection = ioredisOptions(this.conn, this.connectTimeout);
+    const queue = new Queue(this.queueName, { connection, prefix: this.prefix });
+    const events = new QueueEvents(this.queueName, { connection, prefix: this.prefix, lastEventId: last[0]?.[0] ?? '0-0', autorun: true });
+    // Connection trouble is reported through WatchedRedis and the watchdog; these would otherwise be unhandled.
+    queue.on('error', () => {});
+    events.on('error', () => {});
+    events.on('active', ({ jobId }: { jobId: string }) => this.onActive(jobId));
+    events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => this.onCompleted(jobId, returnvalue));
+    events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => void this.onFailed(jobId, failedReason));
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    if (this.rateLimit) await queue.setGlobalRateLimit(this.rateLimit.max, this.rateLimit.duration);
+    this.queue = queue;
+    this.events = events;
+    redis.whenBack(() => void this.reconcile());
+    this.watchdog = setInterval(() => this.checkUnavailable(), Math.min(250, this.unavailableTimeout));
+    this.watchdog.unref();
+  }
+
+  /** Redis away for longer than allowed: every pending call fails, clearly, instead of waiting forever. */
+  private checkUnavailable(): void {
+    const r = this.redis;
+    if (!r || r.downSince === undefined || this.pending.size === 0) return;
+    if (performance.now() - r.downSince < this.unavailableTimeout) return;
+    const error = r.unavailable(this.unavailableTimeout);
+    for (const p of [...this.pending.values()]) this.settle(p, 'failed', undefined, error);
+  }
+
+  /**
+   * After an outage: look every pending job up again. A job that finished while
+   * events could not be read settles now; one Redis lost (it died before the add
+   * was written) is added again under the same id, so nothing is lost.
+   */
+  private async reconcile(): Promise<void> {
+    const queue = this.queue;
+    if (!queue) return;
+    for (const p of [...this.pending.values()]) {
+      if (!this.pending.has(p.id)) continue;
+      try {
+        await p.added;
+        const job = await queue.getJob(p.id);
+        if (!this.pending.has(p.id)) continue;
+        if (!job) {
+          p.added = queue.add(p.label, p.data, p.opts);
+          continue;
+        }
+        if (job.finishedOn) {
+          if (job.failedReason && !job.returnvalue) await this.onFailed(p.id, job.failedReason, job as Job);
+          else this.onCompleted(p.id, job.returnvalue);
+        }
+      } catch {
+        // Redis went away again: the next 'ready' reconciles again.
+      }
+    }
+  }
+
+  // ---- events ----------------------------------------------------------------
+
+  private onActive(jobId: string): void {
+    const p = this.pending.get(jobId);
+    if (!p || p.state === 'running') return;
+    p.state = 'running';
+    this.queuedCount--;
+    p.startedAt = performance.now();
+    this.counters.waitTime.add(p.startedAt - p.submittedAt);
+  }
+
+  private onCompleted(jobId: string, returnvalue: unknown): void {
+    const p = this.pending.get(jobId);
+    if (!p) return;
+    let value: unknown;
+    try {
+      value = decodeValue(String(returnvalue));
+    } catch (error) {
+      this.settle(p, 'failed', undefined, new TaskInputError('output', 'the job completed with a value that is not a boundwise result', { cause: error }));
+      return;
+    }
+    this.settle(p, 'completed', value);
+  }
+
+  private async onFailed(jobId: string, failedReason: string, known?: Job): Promise<void> {
+    const p = this.pending.get(jobId);
+    if (!p) return;
+    let error: Error | undefined;
+    try {
+      const job = known ?? (await this.queue?.getJob(jobId));
+      error = decodeFailure(job?.stacktrace ?? undefined);
+    } catch {
+      // The job could not be read (Redis away, or removed): fall back to the reason alone.
+    }
+    if (!this.pending.has(jobId)) return;
+    if (!error) {
+      // No boundwise error line: the job failed outside any worker's processor —
+      // BullMQ's stalled check gave up on it after its worker died, repeatedly.
+      error = /stalled/i.test(failedReason)
+        ? new WorkerCrashedError({ worker: 'the boundwise worker', reason: 'exit', task: p.label, cause: new Error(failedReason) })
+        : new Error(failedReason);
+    }
+    const crashed = error instanceof WorkerCrashedError;
+    this.settle(p, crashed ? 'crashed' : 'failed', undefined, error);
+  }
+
+  private settle(p: Pending, how: 'completed' | 'failed' | 'crashed' | 'cancelled', value?: unknown, error?: unknown): void {
+    if (!this.pending.delete(p.id)) return;
+    if (p.state === 'queued') this.queuedCount--;
+    p.detach();
+    const now = performance.now();
+    if (how !== 'cancelled') {
+      const ran = p.state === 'running' ? now - p.startedAt : 0;
+      this.counters.runTime.add(ran);
+      this.counters.busyMs += ran;
+    }
+    if (how === 'completed') this.counters.completed++;
+    else if (how === 'cancelled') this.counters.cancelled++;
+    else {
+      this.counters.failed++;
+      if (how === 'crashed') this.counters.crashed++;
+    }
+    if (how === 'completed') p.resolve(value);
+    else p.reject(error);
+    if (this.pending.size === 0) this.drained?.();
+  }
+
+  // ---- the contract ----------------------------------------------------------
+
+  run<I, O>(task: Task<I, O>, input?: I, options?: ClusterRunOptions): Promise<O> {
+    if (this.closing) return Promise.reject(new ExecutorClosedError('cluster'));
+    let data: JobData;
+    let opts: JobsOptions;
+    let label: string;
+    try {
+      let runOptions: RunOptions | undefined = options;
+      let attempts = this.attempts;
+      let backoff = this.backoff;
+      if (options && (options.attempts !== undefined || options.backoff !== undefined)) {
+        const { attempts: a, backoff: b, ...rest } = options;
+        runOptions = rest;
+        attempts = intOption('cluster().run()', 'attempts', a, attempts, { min: 1, max: 1_000 });
+        backoff = checkBackoff('cluster().run()', b) ?? backoff;
+      }
+      checkRunOptions('cluster().run()', runOptions);
+      if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+      label = taskLabel(task);
+      data = { v: 1, m: jobModule(task, this.root), x: (task as { name: string }).name, i: encodeInput(input) };
+      if (data.i.length > this.maxInput) {
+        throw new TaskInputError('input', `is ${data.i.length} bytes encoded (v8.serialize, base64), above maxInput ${this.maxInput}; send a reference (a path, a key) instead, or raise maxInput and the workers' --max-input`);
+      }
+      if (options?.timeout !== undefined && options.timeout !== Infinity) data.t = options.timeout;
+      opts = {
+        jobId: `${this.clientId}.${++this.seq}`,
+        priority: PRIORITY_ZERO - (options?.priority ?? 0),
+        attempts,
+        removeOnComplete: KEEP,
+        removeOnFail: KEEP,
+        ...(backoff !== undefined && { backoff: bullBackoff(backoff) }),
+      };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.queuedCount >= this.maxQueue) return this.whenAdmitted().then(() => this.submit<O>(label, data, opts, options?.signal));
+    return this.submit<O>(label, data, opts, options?.signal);
+  }
+
+  /**
+   * At maxQueue by our own count: the 'active' events of jobs that already
+   * started may still be on their way, so ask Redis for the states of our
+   * queued jobs before refusing. Costs round trips only at the limit.
+   */
+  private async whenAdmitted(): Promise<void> {
+    const queue = this.queue;
+    if (queue) {
+      const queued = [...this.pending.values()].filter((p) => p.state === 'queued');
+      const states = await Promise.all(queued.map((p) => p.added!.then(() => queue.getJobState(p.id)).catch(() => 'unknown')));
+      queued.forEach((p, i) => states[i] !== 'waiting' && states[i] !== 'prioritized' && states[i] !== 'delayed' && states[i] !== 'unknown' && this.onActive(p.id));
+    }
+    if (this.queuedCount >= this.maxQueue) throw new QueueFullError('cluster', this.maxQueue);
+  }
+
+  private submit<O>(label: string, data: JobData, opts: JobsOptions, signal: AbortSignal | undefined): Promise<O> {
+    if (this.closing) return Promise.reject(new ExecutorClosedError('cluster'));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    this.counters.submitted++;
+    return new Promise<O>((resolve, reject) => {
+      const p: Pending = {
+        id: opts.jobId!,
+        label,
+        state: 'queued',
+        submittedAt: performance.now(),
+        startedAt: 0,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        data,
+        opts,
+        added: undefined,
+        detach: () => signal?.removeEventListener('abort', onAbort),
+      };
+      const onAbort = () => this.cancel(p, signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(p.id, p);
+      this.queuedCount++;
+      p.added = this.start()
+        .then(() => this.queue!.add(label, data, opts))
+        .catch((error: unknown) => this.settle(p, 'failed', undefined, error));
+    });
+  }
+
+  /** Queued: removed from Redis. Running: its worker is told to abort it. Either way the call rejects now. */
+  private cancel(p: Pending, reason: unknown): void {
+    if (!this.pending.has(p.id)) return;
+    const wasRunning = p.state === 'running';
+    this.settle(p, 'cancelled', undefined, reason);
+    const chore = (async () => {
+      await p.added;
+      const queue = this.queue;
+      if (!queue) return;
+      const removed = wasRunning ? 0 : await queue.remove(p.id);
+      if (removed !== 1) await this.redis!.client.publish(this.keys.cancel, p.id);
+    })().catch(() => {});
+    this.chores.add(chore);
+    void chore.finally(() => this.chores.delete(chore));
+  }
+
+  protected defaultMapConcurrency(): number {
+    return 64;
+  }
+
+  stats(): ClusterStats {
+    if (!this.statsTimer && !this.closing) {
+      this.statsTimer = setInterval(() => void this.refresh(), this.statsInterval);
+      this.statsTimer.unref();
+      void this.refresh();
+    }
+    const running = this.pending.size - this.queuedCount;
+    return Object.freeze({
+      kind: 'cluster' as const,
+      ...counterStats(this.counters, Math.max(1, this.workersSeen.filter((w) => w.alive).reduce((n, w) => n + w.concurrency, 0))),
+      queued: this.queuedCount,
+      running,
+      workers: this.workersSeen.filter((w) => w.alive).length,
+      connection: this.conn.label,
+      queue: this.queueName,
+      connected: this.redis?.up ?? false,
+      redis: this.redisFigures,
+      workersSeen: Object.freeze([...this.workersSeen]),
+    });
+  }
+
+  /** Queue depths and worker health from Redis, for the next stats() snapshots. */
+  private async refresh(): Promise<void> {
+    try {
+      await this.start();
+      const [counts, workers] = await Promise.all([
+        this.queue!.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+        this.redis!.client.hgetall(this.keys.workers),
+      ]);
+      this.redisFigures = Object.freeze({
+        waiting: counts.waiting ?? 0,
+        prioritized: counts.prioritized ?? 0,
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+        at: Date.now(),
+      });
+      const now = Date.now();
+      this.workersSeen = Object.values(workers)
+        .map((json) => {
+          try {
+            const h = JSON.parse(json) as WorkerHealth;
+            return Object.freeze({ ...h, alive: now - h.at < 3 * h.interval });
+          } catch {
+            return undefined;
+          }
+        })
+        .filter((w): w is WorkerSeen => w !== undefined);
+    } catch {
+      // Figures stay as they were; `connected` says Redis is away.
+    }
+  }
+
+  /** Resolves once statistics from Redis are in (for tests and dashboards that need figures now). */
+  async refreshStats(): Promise<ClusterStats> {
+    await this.refresh();
+    return this.stats();
+  }
+
+  close(options?: CloseOptions): Promise<void> {
+    checkCloseOptions('cluster().close()', options);
+    this.closing ??= this.shutdown(options ?? {});
+    return this.closing;
+  }
+
+  private async shutdown({ cancel = false, timeout = Infinity }: CloseOptions): Promise<void> {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.pending.size > 0) {
+      if (!cancel) {
+        const drained = new Promise<void>((resolve) => (this.drained = resolve));
+        let timer: NodeJS.Timeout | undefined;
+        const expired = timeout === Infinity ? new Promise<void>(() => {}) : new Promise<void>((r) => (timer = setTimeout(r, timeout)));
+        await Promise.race([drained, expired]);
+        clearTimeout(timer);
+      }
+      for (const p of [...this.pending.values()]) this.cancel(p, abortError('cluster() closed with cancel'));
+    }
+    await Promise.all([...this.chores]);
+    if (this.watchdog) clearInterval(this.watchdog);
+    await Promise.allSettled([this.events?.close(), this.queue?.close()]);
+    await this.redis?.close();
+  }
+}
+
+/** An executor whose tasks run on `boundwise worker` processes, wherever they are. */
+export function cluster(options: ClusterOptions): ClusterExecutor {
+  return new ClusterExecutor(options);
+}
+
+export { RUN_KEYS as CLUSTER_RUN_OPTIONS };
