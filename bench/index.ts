@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['threads.ts', 'processes.ts', 'loop.ts', 'workloads/index.ts', 'watch-overhead.ts', 'pipeline.ts'];
+const benches = ['threads.ts', 'processes.ts', 'loop.ts', 'workloads/index.ts', 'watch-overhead.ts', 'pipeline.ts', 'cluster.ts'];
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('--'));
 const passed = args.filter((a) => a === '--quick' || a.startsWith('--load'));

@@ -95,6 +95,8 @@ interface Pending {
   state: 'queued' | 'running';
   submittedAt: number;
   startedAt: number;
+  /** When we last heard of it (an event, or a look-up). */
+  news: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   /** The job as sent, kept so a job Redis lost can be added again under its id. */
@@ -235,10 +237,32 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   /** Redis away for longer than allowed: every pending call fails, clearly, instead of waiting forever. */
   private checkUnavailable(): void {
     const r = this.redis;
-    if (!r || r.downSince === undefined || this.pending.size === 0) return;
+    if (!r || this.pending.size === 0) return;
+    if (r.downSince === undefined) {
+      this.maybeSweep();
+      return;
+    }
     if (performance.now() - r.downSince < this.unavailableTimeout) return;
     const error = r.unavailable(this.unavailableTimeout);
     for (const p of [...this.pending.values()]) this.settle(p, 'failed', undefined, error);
+  }
+
+  private lastSweep = performance.now();
+  private sweeping = false;
+
+  /**
+   * A safety net under the event stream: jobs with no news for SWEEP_MS are
+   * looked up in Redis (at most SWEEP_BATCH at a time), so a call settles even
+   * if its event was missed (a trimmed stream, a reconnect at the wrong moment).
+   */
+  private maybeSweep(): void {
+    const now = performance.now();
+    if (this.sweeping || now - this.lastSweep < SWEEP_MS) return;
+    this.lastSweep = now;
+    const stale = [...this.pending.values()].filter((p) => now - p.news > SWEEP_MS).slice(0, SWEEP_BATCH);
+    if (stale.length === 0) return;
+    this.sweeping = true;
+    void this.reconcile(stale).finally(() => (this.sweeping = false));
   }
 
   /**
@@ -246,11 +270,12 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
    * events could not be read settles now; one Redis lost (it died before the add
    * was written) is added again under the same id, so nothing is lost.
    */
-  private async reconcile(): Promise<void> {
+  private async reconcile(which?: Pending[]): Promise<void> {
     const queue = this.queue;
     if (!queue) return;
-    for (const p of [...this.pending.values()]) {
+    for (const p of which ?? [...this.pending.values()]) {
       if (!this.pending.has(p.id)) continue;
+      p.news = performance.now();
       try {
         await p.added;
         const job = await queue.getJob(p.id);
@@ -259,6 +284,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
           p.added = queue.add(p.label, p.data, p.opts);
           continue;
         }
+        if (job.processedOn && p.state === 'queued') this.onActive(p.id);
         if (job.finishedOn) {
           if (job.failedReason && !job.returnvalue) await this.onFailed(p.id, job.failedReason, job as Job);
           else this.onCompleted(p.id, job.returnvalue);
@@ -276,7 +302,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     if (!p || p.state === 'running') return;
     p.state = 'running';
     this.queuedCount--;
-    p.startedAt = performance.now();
+    p.startedAt = p.news = performance.now();
     this.counters.waitTime.add(p.startedAt - p.submittedAt);
   }
 
@@ -402,6 +428,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
         state: 'queued',
         submittedAt: performance.now(),
         startedAt: 0,
+        news: performance.now(),
         resolve: resolve as (v: unknown) => void,
         reject,
         data,
@@ -517,11 +544,26 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
       }
       for (const p of [...this.pending.values()]) this.cancel(p, abortError('cluster() closed with cancel'));
     }
-    await Promise.all([...this.chores]);
+    await bounded(Promise.all([...this.chores]), CLOSE_MS);
     if (this.watchdog) clearInterval(this.watchdog);
-    await Promise.allSettled([this.events?.close(), this.queue?.close()]);
-    await this.redis?.close();
+    // BullMQ's close() can wait forever on a connection that went through a Redis
+    // restart (a blocking read, a command in the offline queue): bounded, then cut.
+    const closed = await bounded(Promise.allSettled([this.events?.close(), this.queue?.close(), this.redis?.close()]), CLOSE_MS);
+    if (!closed) await bounded(Promise.allSettled([this.events?.disconnect(), this.queue?.disconnect(), this.redis?.client.disconnect()]), CLOSE_MS);
   }
+}
+
+const CLOSE_MS = 1_000;
+const SWEEP_MS = 5_000;
+const SWEEP_BATCH = 200;
+
+/** true if `p` settled within `ms`. */
+async function bounded(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const done = await Promise.race([p.then(() => true, () => true), late]);
+  clearTimeout(timer);
+  return done;
 }
 
 /** An executor whose tasks run on `boundwise worker` processes, wherever they are. */

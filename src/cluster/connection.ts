@@ -85,7 +85,7 @@ export function resolveConnection(owner: string, connection: unknown): ResolvedC
 
 /** A URL typed by a person, with its password (if any) hidden: for messages about a URL that did not parse. */
 export function redactUrlText(text: string): string {
-  return text.replace(/(\/\/[^/@:]*:)[^/@]*@/, '$1***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`);
 }
 
 /** Options for ioredis (also handed to BullMQ, which makes its own connections from them). */

@@ -77,6 +77,7 @@ export type WorkerEvent =
 const KNOWN = ['connection', 'queue', 'root', 'executor', 'concurrency', 'allowPackages', 'maxInput', 'grace', 'cancelGrace', 'lockDuration', 'connectTimeout', 'healthInterval', 'prefix', 'onEvent'] as const;
 export const DEFAULT_MAX_INPUT = 16 * 1024 * 1024;
 const MAX_EXPORT_NAME = 256;
+const HARD_STOP_MS = 5_000;
 
 /** Why a job failed in a way retrying cannot change: BullMQ skips the remaining attempts for this name. */
 const UNRECOVERABLE = 'UnrecoverableError';
@@ -130,6 +131,8 @@ export class ClusterWorker {
   private readonly handingBack = new Set<string>();
   private counts = { done: 0, failed: 0, refused: 0, handedBack: 0 };
   private stopping: Promise<void> | undefined;
+  /** stop() could not close BullMQ's worker in time (its handles may linger: the CLI exits the process). */
+  forced = false;
   private resolveStopped!: () => void;
 
   private constructor(private readonly options: ClusterWorkerOptions) {
@@ -343,10 +346,19 @@ export class ClusterWorker {
       this.emit({ event: 'stopping', reason, active: this.active.size, grace: this.grace });
       const closing = this.worker?.close() ?? Promise.resolve();
       const timer = setTimeout(() => this.handBackAll(), this.grace);
+      // BullMQ retries a job's final write while Redis is away; if Redis lost the job's
+      // lock, that never ends. Past grace + HARD_STOP_MS the worker stops anyway: such
+      // jobs come back through the stalled-job check on another worker.
+      let hard: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => (hard = setTimeout(() => resolve('expired'), this.grace + HARD_STOP_MS)));
       try {
-        await closing;
+        if ((await Promise.race([closing, expired])) === 'expired') {
+          this.forced = true;
+          this.emit({ event: 'error', message: `could not close the BullMQ worker within --grace + ${HARD_STOP_MS} ms (Redis away?); its active jobs will be recovered by the stalled-job check` });
+        }
       } finally {
         clearTimeout(timer);
+        clearTimeout(hard);
       }
       if (this.heartbeat) clearInterval(this.heartbeat);
       await this.writeHealth('stopped');

@@ -17,7 +17,7 @@ export const redisSkip = redisAvailable ? false : 'redis-server is not installed
 export interface RedisOptions {
   /** requirepass: clients must AUTH with it. */
   password?: string;
-  /** Turn on the append-only file (fsync every write), so a restart keeps every job. */
+  /** Turn on the append-only file: a restart (SHUTDOWN on SIGTERM writes it out) keeps every job. */
   persist?: boolean;
 }
 
@@ -72,7 +72,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<TestRedis>
     '--loglevel', 'warning',
     '--logfile', join(dir, 'redis.log'),
     '--maxmemory-policy', 'noeviction',
-    ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
     ...(options.password ? ['--requirepass', options.password] : []),
   ];
   const start = async (): Promise<void> => {

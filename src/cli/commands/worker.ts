@@ -6,7 +6,8 @@
  * SIGTERM/SIGINT: stop taking jobs, let the active ones finish within --grace,
  * hand back the rest, exit 0 (a second signal hands back at once). Health and
  * life-cycle events go to stderr, as JSON lines with --json.
- * Exit codes: 0 stopped cleanly, 1 Redis unreachable or refused the login, 2 usage error.
+ * Exit codes: 0 stopped cleanly, 1 Redis unreachable or refused the login (or the stop could
+ * not finish within --grace + 5 s: the active jobs then return through the stalled check), 2 usage error.
  * The password may come from BOUNDWISE_REDIS_PASSWORD instead of the URL (kept out of `ps`).
  */
 import type { CAC } from 'cac';
@@ -112,6 +113,8 @@ export async function runWorker(o: WorkerCliOptions): Promise<number> {
   await worker.stopped;
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
+  // BullMQ may still be retrying a write it could not make: do not wait for it.
+  if (worker.forced) process.exit(1);
   return 0;
 }
 
