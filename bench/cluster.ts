@@ -34,7 +34,7 @@ if (!redisAvailable) {
 
 const workersDir = fileURLToPath(new URL('./workers/', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/boundwise.js', import.meta.url));
-const t = tasks<typeof import('./workers/cluster-tasks.mjs')>(new URL('./workers/cluster-tasks.mjs', import.meta.url));
+const t = tasks<{ noop(): void; fib(n: number): number }>(new URL('./workers/cluster-tasks.mjs', import.meta.url));
 
 async function spawnReady(args: string[], readyOn: 'stdout' | 'stderr'): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
