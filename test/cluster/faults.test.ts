@@ -11,10 +11,15 @@ import type { RemoteOrigin } from '../../src/cluster/wire.js';
 import { Gate } from '../helpers/gate.js';
 import { rejection } from '../helpers/rejection.js';
 import { redisSkip, startRedis, type TestRedis } from '../helpers/redis.js';
-import { repoRoot, startWorker, type WorkerProcess } from './harness.js';
+import { explainStall, repoRoot, startWorker, type WorkerProcess } from './harness.js';
 
 const t = tasks<typeof import('./fixtures/tasks.js')>(new URL('./fixtures/tasks.ts', import.meta.url));
 const root = repoRoot;
+type Executor = ReturnType<typeof cluster>;
+const pendingOf = (c: Executor) => {
+  const s = c.stats();
+  return `submitted ${s.submitted} completed ${s.completed} failed ${s.failed} queued ${s.queued} running ${s.running} connected ${s.connected}`;
+};
 
 describe('cluster faults', { skip: redisSkip }, () => {
   let redis: TestRedis;
@@ -43,6 +48,7 @@ describe('cluster faults', { skip: redisSkip }, () => {
     const opts = { redis: redis.url, queue: q, extra: ['--lock-duration', '1500'] };
     const [w1, w2] = await Promise.all([worker(opts), worker(opts)]);
     await using c = cluster({ connection: redis.url, queue: q, root });
+    using _stall = explainStall('cluster call', () => pendingOf(c), started);
     const n = `killed-${q}`;
     const held = c.run(t.heldAt, { gate: gate.url, name: n });
     const victim = await Promise.race([
@@ -65,6 +71,7 @@ describe('cluster faults', { skip: redisSkip }, () => {
     const q = queue();
     const w = await worker({ redis: redis.url, queue: q, concurrency: 4 });
     await using c = cluster({ connection: redis.url, queue: q, root });
+    using _stall = explainStall('cluster call', () => pendingOf(c), started);
     const inputs = Array.from({ length: 200 }, (_, i) => i);
     const out: number[] = [];
     let restarted = false;
@@ -88,6 +95,7 @@ describe('cluster faults', { skip: redisSkip }, () => {
     const q = queue();
     const w = await worker({ redis: redis.url, queue: q, executor: 'processes' });
     await using c = cluster({ connection: redis.url, queue: q, root, attempts: 2 });
+    using _stall = explainStall('cluster call', () => pendingOf(c), started);
     const n = `crash-${q}`;
     const e = await rejection(c.run(t.crashes, { gate: gate.url, name: n }));
     assert.ok(e instanceof WorkerCrashedError, `got ${e.name}: ${e.message}`);
@@ -106,6 +114,7 @@ describe('cluster faults', { skip: redisSkip }, () => {
     const q = queue();
     const w1 = await worker({ redis: redis.url, queue: q, concurrency: 2 });
     await using c = cluster({ connection: redis.url, queue: q, root });
+    using _stall = explainStall('cluster call', () => pendingOf(c), started);
     const a = `term-a-${q}`;
     const b = `term-b-${q}`;
     const ja = c.run(t.heldAt, { gate: gate.url, name: a });
@@ -127,6 +136,7 @@ describe('cluster faults', { skip: redisSkip }, () => {
     const q = queue();
     const w1 = await worker({ redis: redis.url, queue: q, extra: ['--grace', '200'] });
     await using c = cluster({ connection: redis.url, queue: q, root });
+    using _stall = explainStall('cluster call', () => pendingOf(c), started);
     const n = `handback-${q}`;
     const job = c.run(t.heldAt, { gate: gate.url, name: n });
     await gate.arrived(`${n}@${w1.pid}`);
@@ -144,6 +154,7 @@ describe('cluster faults', { skip: redisSkip }, () => {
     const url = `redis://:hunter2@127.0.0.1:${dead.port}`;
     await dead.close();
     const c = cluster({ connection: url, queue: 'nowhere', root, connectTimeout: 300 });
+    using _stall = explainStall('cluster call', () => pendingOf(c), started);
     const e = await rejection(c.run(t.pid, undefined));
     assert.ok(e instanceof ClusterUnavailableError, `${e.name}: ${e.message}`);
     assert.equal(e.code, 'ERR_BOUNDWISE_CLUSTER_UNAVAILABLE');
@@ -159,6 +170,7 @@ describe('cluster faults', { skip: redisSkip }, () => {
     const q = queue();
     const w = await worker({ redis: own.url, queue: q });
     const c = cluster({ connection: own.url, queue: q, root, unavailableTimeout: 500 });
+    using _stall = explainStall('cluster call', () => pendingOf(c), started);
     const n = `away-${q}`;
     const job = c.run(t.heldAt, { gate: gate.url, name: n });
     await gate.arrived(`${n}@${w.pid}`);

@@ -96,3 +96,17 @@ export async function startWorker(a: WorkerArgs): Promise<WorkerProcess> {
   if (a.ready !== false) await wp.event('ready');
   return wp;
 }
+
+/**
+ * Diagnostics only, never an assertion: while a test is still running after
+ * every `ms`, print what it is waiting on (the workers' last events, the
+ * client's stats), so a stall on a loaded machine explains itself.
+ */
+export function explainStall(label: string, info: () => string, workers: WorkerProcess[], ms = 30_000): { [Symbol.dispose](): void } {
+  const timer = setInterval(() => {
+    const tails = workers.map((w) => `worker ${w.pid}: ${w.stderr().split('\n').filter((l) => l && !l.includes('"health"')).slice(-4).join(' | ')}`);
+    process.stderr.write(`[still waiting: ${label}] ${info()}\n${tails.join('\n')}\n`);
+  }, ms);
+  timer.unref();
+  return { [Symbol.dispose]: () => clearInterval(timer) };
+}
