@@ -3,6 +3,9 @@
  * redis-server, in one run; workers are separate processes either way:
  *   (a) no-op round trip: one job at a time, submit → result (median ms per job)
  *   (b) 10,000 no-op jobs, 1,000 in flight → jobs/s (target: boundwise overhead ≤ 1.15× raw)
+ * Each twice: cluster({ priorities: false }) against raw BullMQ's plain wait list,
+ * and cluster() (every job prioritized, so `priority` is honoured) against raw
+ * BullMQ adding every job with a priority.
  *   (c) CPU-bound jobs (fib) on 1 vs 2 `boundwise worker` processes → speed-up
  * Skips, saying so, when redis-server is not installed.
  *
@@ -65,7 +68,7 @@ async function stop(children: ChildProcess[]): Promise<void> {
 }
 
 /** Raw BullMQ with the same semantics as cluster().map(): each job's result awaited, a bounded number in flight. */
-function rawClient(port: number, queue: string) {
+function rawClient(port: number, queue: string, prioritized: boolean) {
   const connection = { host: '127.0.0.1', port };
   const q = new Queue(queue, { connection });
   const events = new QueueEvents(queue, { connection });
@@ -78,7 +81,7 @@ function rawClient(port: number, queue: string) {
   const one = async () => {
     const id = `raw-${++seq}`;
     const done = new Promise<void>((resolve) => waiting.set(id, resolve));
-    await q.add('noop', {}, { jobId: id, removeOnComplete: { age: 3600, count: 100_000 } });
+    await q.add('noop', {}, { jobId: id, removeOnComplete: { age: 3600, count: 100_000 }, ...(prioritized && { priority: 1_000_001 }) });
     await done;
   };
   return {
@@ -101,51 +104,63 @@ const redis = await startRedis();
 const children: ChildProcess[] = [];
 try {
   console.log(`cluster() vs raw BullMQ on one redis-server; medians of ${RUNS} rounds; load average at start ${loadavg()[0]!.toFixed(2)} (shared machine)`);
-  children.push(await boundwiseWorker(redis.url, 'bw', 'loop', 64), await rawWorker(redis.port, 'raw', 64));
-  const c = cluster({ connection: redis.url, queue: 'bw', root: workersDir });
-  const raw = rawClient(redis.port, 'raw');
-  await Promise.all([raw.ready(), c.run(t.noop)]);
+  children.push(
+    await boundwiseWorker(redis.url, 'bw', 'loop', 64),
+    await boundwiseWorker(redis.url, 'bwp', 'loop', 64),
+    await rawWorker(redis.port, 'raw', 64),
+    await rawWorker(redis.port, 'rawp', 64),
+  );
+  const fifo = cluster({ connection: redis.url, queue: 'bw', root: workersDir, priorities: false });
+  const c = cluster({ connection: redis.url, queue: 'bwp', root: workersDir });
+  const raw = rawClient(redis.port, 'raw', false);
+  const rawp = rawClient(redis.port, 'rawp', true);
+  await Promise.all([raw.ready(), rawp.ready(), c.run(t.noop), fifo.run(t.noop)]);
 
   const trips = await compare(
     {
-      'boundwise cluster()': async () => {
-        for (let i = 0; i < ROUND_TRIPS; i++) await c.run(t.noop);
+      'cluster({ priorities: false })': async () => {
+        for (let i = 0; i < ROUND_TRIPS; i++) await fifo.run(t.noop);
       },
       'raw BullMQ': async () => {
         for (let i = 0; i < ROUND_TRIPS; i++) await raw.one();
+      },
+      'cluster()': async () => {
+        for (let i = 0; i < ROUND_TRIPS; i++) await c.run(t.noop);
+      },
+      'raw BullMQ, prioritized': async () => {
+        for (let i = 0; i < ROUND_TRIPS; i++) await rawp.one();
       },
     },
     RUNS,
   );
   const perJob = (name: string) => trips[name]!.ms / ROUND_TRIPS;
-  printTable(`(a) no-op round trip, one job at a time (${ROUND_TRIPS} jobs)`, [
-    { name: 'raw BullMQ', value: perJob('raw BullMQ'), unit: 'ms/job' },
-    { name: 'boundwise cluster()', value: perJob('boundwise cluster()'), unit: 'ms/job' },
-  ], 'raw BullMQ', false);
-  const tripOverhead = perJob('boundwise cluster()') / perJob('raw BullMQ');
-  console.log(`  overhead: ${tripOverhead.toFixed(2)}× raw BullMQ`);
-  printTarget('round-trip overhead ≤ 1.15× raw BullMQ', tripOverhead, 1.15, false);
+  printTable(`(a) no-op round trip, one job at a time (${ROUND_TRIPS} jobs)`, Object.keys(trips).map((name) => ({ name, value: perJob(name), unit: 'ms/job' })), 'raw BullMQ', false);
+  const tripOverhead = perJob('cluster({ priorities: false })') / perJob('raw BullMQ');
+  const tripOverheadP = perJob('cluster()') / perJob('raw BullMQ, prioritized');
+  console.log(`  overhead: ${tripOverhead.toFixed(2)}× raw BullMQ (FIFO); ${tripOverheadP.toFixed(2)}× raw BullMQ (prioritized)`);
+  printTarget('round-trip overhead ≤ 1.15× raw BullMQ (FIFO)', tripOverhead, 1.15, false);
 
   const inputs = () => Array.from({ length: JOBS }, () => undefined);
   const through = await compare(
     {
-      'boundwise cluster()': async () => {
-        for await (const _ of c.map(t.noop, inputs(), { concurrency: IN_FLIGHT, ordered: false })) void _;
+      'cluster({ priorities: false })': async () => {
+        for await (const _ of fifo.map(t.noop, inputs(), { concurrency: IN_FLIGHT, ordered: false })) void _;
       },
       'raw BullMQ': () => raw.many(JOBS, IN_FLIGHT),
+      'cluster()': async () => {
+        for await (const _ of c.map(t.noop, inputs(), { concurrency: IN_FLIGHT, ordered: false })) void _;
+      },
+      'raw BullMQ, prioritized': () => rawp.many(JOBS, IN_FLIGHT),
     },
     RUNS,
   );
   const rate = (name: string) => (JOBS / through[name]!.ms) * 1000;
-  printTable(`(b) ${JOBS.toLocaleString('en')} no-op jobs, ${IN_FLIGHT} in flight`, [
-    { name: 'raw BullMQ', value: rate('raw BullMQ'), unit: 'jobs/s' },
-    { name: 'boundwise cluster()', value: rate('boundwise cluster()'), unit: 'jobs/s' },
-  ], 'raw BullMQ', true);
-  const overhead = through['boundwise cluster()']!.ms / through['raw BullMQ']!.ms;
-  console.log(`  overhead: ${overhead.toFixed(2)}× raw BullMQ (time for the same jobs)`);
-  printTarget('throughput overhead ≤ 1.15× raw BullMQ', overhead, 1.15, false);
-  await c.close();
-  await raw.close();
+  printTable(`(b) ${JOBS.toLocaleString('en')} no-op jobs, ${IN_FLIGHT} in flight`, Object.keys(through).map((name) => ({ name, value: rate(name), unit: 'jobs/s' })), 'raw BullMQ', true);
+  const overhead = through['cluster({ priorities: false })']!.ms / through['raw BullMQ']!.ms;
+  const overheadP = through['cluster()']!.ms / through['raw BullMQ, prioritized']!.ms;
+  console.log(`  overhead (time for the same jobs): ${overhead.toFixed(2)}× raw BullMQ (FIFO); ${overheadP.toFixed(2)}× raw BullMQ (prioritized)`);
+  printTarget('throughput overhead ≤ 1.15× raw BullMQ (FIFO)', overhead, 1.15, false);
+  await Promise.all([c.close(), fifo.close(), raw.close(), rawp.close()]);
   await stop(children.splice(0));
 
   // (c) CPU-bound scaling: the same jobs on one worker process, then on two.

@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import { ExecutorClosedError, InvalidOptionError, QueueFullError, TaskInputError, WorkerCrashedError, abortError } from '../errors.js';
-import { intOption, knownOptions, msOption, objectOption } from '../options.js';
+import { boolOption, intOption, knownOptions, msOption, objectOption } from '../options.js';
 import { Counters, counterStats } from '../stats.js';
 import { taskLabel, type Task } from '../task.js';
 import { jobModule } from './address.js';
@@ -64,6 +64,12 @@ export interface ClusterOptions {
   statsInterval?: number;
   /** BullMQ key prefix. Default "bull". */
   prefix?: string;
+  /**
+   * Honour `priority` (default true): every job goes to BullMQ's prioritized set,
+   * which costs throughput (about a third for no-op jobs in bench/cluster.ts).
+   * false: jobs go to the plain FIFO wait list and a non-zero `priority` is refused.
+   */
+  priorities?: boolean;
 }
 
 export interface ClusterRunOptions extends RunOptions {
@@ -106,7 +112,7 @@ interface Pending {
   detach(): void;
 }
 
-const KNOWN = ['connection', 'queue', 'root', 'attempts', 'backoff', 'maxInput', 'maxQueue', 'rateLimit', 'connectTimeout', 'unavailableTimeout', 'statsInterval', 'prefix'] as const;
+const KNOWN = ['connection', 'queue', 'root', 'attempts', 'backoff', 'maxInput', 'maxQueue', 'rateLimit', 'connectTimeout', 'unavailableTimeout', 'statsInterval', 'prefix', 'priorities'] as const;
 const RUN_KEYS = ['attempts', 'backoff'] as const;
 const DEFAULT_MAX_INPUT = 16 * 1024 * 1024;
 /** BullMQ priorities: 1 is first, up to 2^21. boundwise: higher first, -1e6..1e6, 0 by default. */
@@ -143,6 +149,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   private readonly unavailableTimeout: number;
   private readonly statsInterval: number;
   private readonly prefix: string;
+  private readonly priorities: boolean;
   private readonly keys: ReturnType<typeof clusterKeys>;
   private readonly clientId = randomBytes(6).toString('hex');
   private seq = 0;
@@ -194,6 +201,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
       throw new InvalidOptionError('prefix', `${owner}: option "prefix" must be a non-empty string`);
     }
     this.prefix = options.prefix ?? 'bull';
+    this.priorities = boolOption(owner, 'priorities', options.priorities, true);
     this.keys = clusterKeys(this.prefix, this.queueName);
   }
 
@@ -387,9 +395,12 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
         throw new TaskInputError('input', `is ${data.i.length} bytes encoded (v8.serialize, base64), above maxInput ${this.maxInput}; send a reference (a path, a key) instead, or raise maxInput and the workers' --max-input`);
       }
       if (options?.timeout !== undefined && options.timeout !== Infinity) data.t = options.timeout;
+      if (!this.priorities && options?.priority) {
+        throw new InvalidOptionError('priority', 'cluster().run(): option "priority" needs cluster({ priorities: true }) (the default); this executor sends jobs to the FIFO wait list');
+      }
       opts = {
         jobId: `${this.clientId}.${++this.seq}`,
-        priority: PRIORITY_ZERO - (options?.priority ?? 0),
+        ...(this.priorities && { priority: PRIORITY_ZERO - (options?.priority ?? 0) }),
         attempts,
         removeOnComplete: KEEP,
         removeOnFail: KEEP,

@@ -30,6 +30,26 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string);
 }
 
+/**
+ * resolveJobModule() remembered per policy and name (a worker sees the same few
+ * modules again and again; the checks touch the file system). Bounded: a flood of
+ * distinct names cannot grow it without limit. Files moved while the worker runs
+ * are seen after a restart.
+ */
+export function cachedResolver(policy: ResolvePolicy, max = 1_000): (module: unknown) => Resolution {
+  const cache = new Map<string, Resolution>();
+  return (module) => {
+    if (typeof module !== 'string') return resolveJobModule(module, policy);
+    let r = cache.get(module);
+    if (!r) {
+      r = resolveJobModule(module, policy);
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(module, r);
+    }
+    return r;
+  };
+}
+
 export function resolveJobModule(module: unknown, policy: ResolvePolicy): Resolution {
   if (typeof module !== 'string' || module.length === 0 || module.length > MAX_NAME) return { ok: false, reason: 'the module name is missing or too long' };
   if (/[\0\\]/.test(module)) return { ok: false, reason: 'the module name contains a NUL or a backslash' };

@@ -32,7 +32,7 @@ import { taskRef } from '../task.js';
 import { ioredisOptions, resolveConnection, type Connection, type ResolvedConnection } from './connection.js';
 import { WatchedRedis } from './redis.js';
 import { clusterKeys, type WorkerHealth } from './keys.js';
-import { resolveJobModule, type ResolvePolicy } from './resolve.js';
+import { cachedResolver, type ResolvePolicy } from './resolve.js';
 import { decodeValue, encodeFailure, encodeOutput, type JobData, type RemoteOrigin } from './wire.js';
 
 export const WORKER_EXECUTORS = ['auto', 'threads', 'processes', 'loop'] as const;
@@ -114,6 +114,7 @@ export class ClusterWorker {
   private readonly conn: ResolvedConnection;
   private readonly queue: string;
   private readonly policy: ResolvePolicy;
+  private readonly resolve: (module: unknown) => ReturnType<ReturnType<typeof cachedResolver>>;
   private readonly kind: WorkerExecutor;
   private readonly concurrency: number;
   private readonly maxInput: number;
@@ -151,6 +152,7 @@ export class ClusterWorker {
       throw new InvalidOptionError('root', `${owner}: option "root" must be an existing directory, got ${JSON.stringify(options.root)}`);
     }
     this.policy = { root, allowPackages: stringArrayOption(owner, 'allowPackages', options.allowPackages) ?? [] };
+    this.resolve = cachedResolver(this.policy);
     this.kind = oneOf(owner, 'executor', options.executor, WORKER_EXECUTORS, 'auto');
     this.concurrency = intOption(owner, 'concurrency', options.concurrency, 4, { min: 1, max: 10_000 });
     this.maxInput = intOption(owner, 'maxInput', options.maxInput, DEFAULT_MAX_INPUT, { min: 1 });
@@ -283,7 +285,7 @@ export class ClusterWorker {
         throw this.refuse(job, new TaskInputError('input', `is ${data.i.length} bytes encoded, above this worker's --max-input ${this.maxInput}; it was not decoded`));
       }
       const where = `worker ${this.host} pid ${this.pid}, job ${id}`;
-      const resolved = resolveJobModule(data.m, this.policy);
+      const resolved = this.resolve(data.m);
       if (!resolved.ok) {
         this.counts.refused++;
         this.emit({ event: 'job-refused', job: id, module: String(data.m).slice(0, 200), reason: resolved.reason });

@@ -93,7 +93,21 @@ export async function startWorker(a: WorkerArgs): Promise<WorkerProcess> {
       return exited;
     },
   };
-  if (a.ready !== false) await wp.event('ready');
+  if (a.ready !== false) {
+    // A safety net, not a timing assertion: a worker that never gets ready fails the test with its stderr.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`worker ${child.pid} was not ready after 60 s; stderr:\n${text}`));
+      }, 60_000);
+    });
+    try {
+      await Promise.race([wp.event('ready'), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   return wp;
 }
 
