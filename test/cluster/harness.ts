@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { dieWithParent } from '../helpers/redis.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
@@ -46,7 +47,8 @@ export async function startWorker(a: WorkerArgs): Promise<WorkerProcess> {
     '--json',
     ...(a.extra ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...a.env } });
+  const [command, argv] = dieWithParent(process.execPath, args, 'SIGKILL');
+  const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...a.env } });
   const lines: Array<Record<string, unknown>> = [];
   const waiters: Array<{ type: string; match?: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];
   let text = '';

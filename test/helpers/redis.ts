@@ -11,6 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 
+/**
+ * On Linux, children started through `setpriv --pdeathsig` die with the test
+ * process even when it is killed (a test timeout), instead of being left behind.
+ */
+const pdeathsig = spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout?.includes('--pdeathsig') ?? false;
+export function dieWithParent(command: string, args: string[], signal: NodeJS.Signals = 'SIGTERM'): [string, string[]] {
+  return pdeathsig ? ['setpriv', ['--pdeathsig', signal, command, ...args]] : [command, args];
+}
+
 export const redisAvailable = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 export const redisSkip = redisAvailable ? false : 'redis-server is not installed (apt-get install -y redis-server); cluster tests skipped';
 
@@ -76,7 +85,8 @@ export async function startRedis(options: RedisOptions = {}): Promise<TestRedis>
     ...(options.password ? ['--requirepass', options.password] : []),
   ];
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', args, { stdio: 'ignore' });
+    const [command, argv] = dieWithParent('redis-server', args);
+    child = spawn(command, argv, { stdio: 'ignore' });
     await waitForPort(port, child);
   };
   const stopServer = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
