@@ -27,7 +27,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
-import { ExecutorClosedError, InvalidOptionError, QueueFullError, TaskInputError, WorkerCrashedError, abortError } from '../errors.js';
+import { ExecutorClosedError, InvalidOptionError, QueueFullError, type QueueClearedError, TaskInputError, WorkerCrashedError, abortError } from '../errors.js';
 import { boolOption, intOption, knownOptions, msOption, objectOption } from '../options.js';
 import { Counters, counterStats } from '../stats.js';
 import { taskLabel, type Task } from '../task.js';
@@ -153,8 +153,8 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   private readonly keys: ReturnType<typeof clusterKeys>;
   private readonly clientId = randomBytes(6).toString('hex');
   private seq = 0;
-  private readonly pending = new Map<string, Pending>();
-  private queuedCount = 0;
+  private readonly jobs = new Map<string, Pending>();
+  private queuedJobs = 0;
   private readonly counters = new Counters();
   /** Background Redis work (removals, cancel messages) close() waits for. */
   private readonly chores = new Set<Promise<unknown>>();
@@ -208,7 +208,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   // ---- connecting ------------------------------------------------------------
 
   /** Connect on first use: constructing a cluster() opens nothing. */
-  private start(): Promise<void> {
+  private connectOnce(): Promise<void> {
     this.starting ??= this.connect().catch((error: unknown) => {
       this.starting = undefined; // the next call tries again (unless the credentials were refused)
       throw error;
@@ -245,14 +245,14 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   /** Redis away for longer than allowed: every pending call fails, clearly, instead of waiting forever. */
   private checkUnavailable(): void {
     const r = this.redis;
-    if (!r || this.pending.size === 0) return;
+    if (!r || this.jobs.size === 0) return;
     if (r.downSince === undefined) {
       this.maybeSweep();
       return;
     }
     if (performance.now() - r.downSince < this.unavailableTimeout) return;
     const error = r.unavailable(this.unavailableTimeout);
-    for (const p of [...this.pending.values()]) this.settle(p, 'failed', undefined, error);
+    for (const p of [...this.jobs.values()]) this.settle(p, 'failed', undefined, error);
   }
 
   private lastSweep = performance.now();
@@ -267,7 +267,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     const now = performance.now();
     if (this.sweeping || now - this.lastSweep < SWEEP_MS) return;
     this.lastSweep = now;
-    const stale = [...this.pending.values()].filter((p) => now - p.news > SWEEP_MS).slice(0, SWEEP_BATCH);
+    const stale = [...this.jobs.values()].filter((p) => now - p.news > SWEEP_MS).slice(0, SWEEP_BATCH);
     if (stale.length === 0) return;
     this.sweeping = true;
     void this.reconcile(stale).finally(() => (this.sweeping = false));
@@ -281,13 +281,13 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   private async reconcile(which?: Pending[]): Promise<void> {
     const queue = this.queue;
     if (!queue) return;
-    for (const p of which ?? [...this.pending.values()]) {
-      if (!this.pending.has(p.id)) continue;
+    for (const p of which ?? [...this.jobs.values()]) {
+      if (!this.jobs.has(p.id)) continue;
       p.news = performance.now();
       try {
         await p.added;
         const job = await queue.getJob(p.id);
-        if (!this.pending.has(p.id)) continue;
+        if (!this.jobs.has(p.id)) continue;
         if (!job) {
           p.added = queue.add(p.label, p.data, p.opts);
           continue;
@@ -306,16 +306,16 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   // ---- events ----------------------------------------------------------------
 
   private onActive(jobId: string): void {
-    const p = this.pending.get(jobId);
+    const p = this.jobs.get(jobId);
     if (!p || p.state === 'running') return;
     p.state = 'running';
-    this.queuedCount--;
+    this.queuedJobs--;
     p.startedAt = p.news = performance.now();
     this.counters.waitTime.add(p.startedAt - p.submittedAt);
   }
 
   private onCompleted(jobId: string, returnvalue: unknown): void {
-    const p = this.pending.get(jobId);
+    const p = this.jobs.get(jobId);
     if (!p) return;
     let value: unknown;
     try {
@@ -328,7 +328,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   }
 
   private async onFailed(jobId: string, failedReason: string, known?: Job): Promise<void> {
-    const p = this.pending.get(jobId);
+    const p = this.jobs.get(jobId);
     if (!p) return;
     let error: Error | undefined;
     try {
@@ -337,7 +337,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     } catch {
       // The job could not be read (Redis away, or removed): fall back to the reason alone.
     }
-    if (!this.pending.has(jobId)) return;
+    if (!this.jobs.has(jobId)) return;
     if (!error) {
       // No boundwise error line: the job failed outside any worker's processor —
       // BullMQ's stalled check gave up on it after its worker died, repeatedly.
@@ -350,8 +350,8 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   }
 
   private settle(p: Pending, how: 'completed' | 'failed' | 'crashed' | 'cancelled', value?: unknown, error?: unknown): void {
-    if (!this.pending.delete(p.id)) return;
-    if (p.state === 'queued') this.queuedCount--;
+    if (!this.jobs.delete(p.id)) return;
+    if (p.state === 'queued') this.queuedJobs--;
     p.detach();
     const now = performance.now();
     if (how !== 'cancelled') {
@@ -367,7 +367,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     }
     if (how === 'completed') p.resolve(value);
     else p.reject(error);
-    if (this.pending.size === 0) this.drained?.();
+    if (this.jobs.size === 0) this.drained?.();
   }
 
   // ---- the contract ----------------------------------------------------------
@@ -409,7 +409,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.queuedCount >= this.maxQueue) return this.whenAdmitted().then(() => this.submit<O>(label, data, opts, options?.signal));
+    if (this.queuedJobs >= this.maxQueue) return this.whenAdmitted().then(() => this.submit<O>(label, data, opts, options?.signal));
     return this.submit<O>(label, data, opts, options?.signal);
   }
 
@@ -421,11 +421,11 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   private async whenAdmitted(): Promise<void> {
     const queue = this.queue;
     if (queue) {
-      const queued = [...this.pending.values()].filter((p) => p.state === 'queued');
+      const queued = [...this.jobs.values()].filter((p) => p.state === 'queued');
       const states = await Promise.all(queued.map((p) => p.added!.then(() => queue.getJobState(p.id)).catch(() => 'unknown')));
       queued.forEach((p, i) => states[i] !== 'waiting' && states[i] !== 'prioritized' && states[i] !== 'delayed' && states[i] !== 'unknown' && this.onActive(p.id));
     }
-    if (this.queuedCount >= this.maxQueue) throw new QueueFullError('cluster', this.maxQueue);
+    if (this.queuedJobs >= this.maxQueue) throw new QueueFullError('cluster', this.maxQueue);
   }
 
   private submit<O>(label: string, data: JobData, opts: JobsOptions, signal: AbortSignal | undefined): Promise<O> {
@@ -449,9 +449,9 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
       };
       const onAbort = () => this.cancel(p, signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(p.id, p);
-      this.queuedCount++;
-      p.added = this.start()
+      this.jobs.set(p.id, p);
+      this.queuedJobs++;
+      p.added = this.connectOnce()
         .then(() => this.queue!.add(label, data, opts))
         .catch((error: unknown) => this.settle(p, 'failed', undefined, error));
     });
@@ -459,7 +459,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
 
   /** Queued: removed from Redis. Running: its worker is told to abort it. Either way the call rejects now. */
   private cancel(p: Pending, reason: unknown): void {
-    if (!this.pending.has(p.id)) return;
+    if (!this.jobs.has(p.id)) return;
     const wasRunning = p.state === 'running';
     this.settle(p, 'cancelled', undefined, reason);
     const chore = (async () => {
@@ -473,6 +473,32 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     void chore.finally(() => this.chores.delete(chore));
   }
 
+  // ---- queue control (control.ts): the queue is in Redis, so there is no local line to wake or reorder ----
+
+  protected queuedCount(): number {
+    return this.queuedJobs;
+  }
+
+  protected runningCount(): number {
+    return this.jobs.size - this.queuedJobs;
+  }
+
+  protected capacity(): number {
+    return Math.max(1, this.workersSeen.filter((w) => w.alive).reduce((n, w) => n + w.concurrency, 0));
+  }
+
+  protected clearQueued(reason: QueueClearedError): number {
+    const queued = [...this.jobs.values()].filter((p) => p.state === 'queued');
+    for (const p of queued) this.cancel(p, reason);
+    return queued.length;
+  }
+
+  protected wake(): void {}
+
+  protected moveQueued(): boolean {
+    return false;
+  }
+
   protected defaultMapConcurrency(): number {
     return 64;
   }
@@ -483,11 +509,11 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
       this.statsTimer.unref();
       void this.refresh();
     }
-    const running = this.pending.size - this.queuedCount;
+    const running = this.jobs.size - this.queuedJobs;
     return Object.freeze({
       kind: 'cluster' as const,
       ...counterStats(this.counters, Math.max(1, this.workersSeen.filter((w) => w.alive).reduce((n, w) => n + w.concurrency, 0))),
-      queued: this.queuedCount,
+      queued: this.queuedJobs,
       running,
       workers: this.workersSeen.filter((w) => w.alive).length,
       connection: this.conn.label,
@@ -501,7 +527,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   /** Queue depths and worker health from Redis, for the next stats() snapshots. */
   private async refresh(): Promise<void> {
     try {
-      await this.start();
+      await this.connectOnce();
       const [counts, workers] = await Promise.all([
         this.queue!.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
         this.redis!.client.hgetall(this.keys.workers),
@@ -545,7 +571,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
 
   private async shutdown({ cancel = false, timeout = Infinity }: CloseOptions): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
-    if (this.pending.size > 0) {
+    if (this.jobs.size > 0) {
       if (!cancel) {
         const drained = new Promise<void>((resolve) => (this.drained = resolve));
         let timer: NodeJS.Timeout | undefined;
@@ -553,7 +579,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
         await Promise.race([drained, expired]);
         clearTimeout(timer);
       }
-      for (const p of [...this.pending.values()]) this.cancel(p, abortError('cluster() closed with cancel'));
+      for (const p of [...this.jobs.values()]) this.cancel(p, abortError('cluster() closed with cancel'));
     }
     await bounded(Promise.all([...this.chores]), CLOSE_MS);
     if (this.watchdog) clearInterval(this.watchdog);
