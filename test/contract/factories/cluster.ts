@@ -18,6 +18,7 @@ export const create: ContractFactory['create'] = ({ slots, maxQueue }) =>
 export const createRaw: ContractFactory['createRaw'] = (options) => cluster(options as Parameters<typeof cluster>[0]);
 export const remote = true;
 export const stopsRunaway = true;
+export const cannotPause = 'cluster(): its queue is in Redis, where workers on other machines take jobs; pausing this client would not stop them';
 export const badOptions: ContractFactory['badOptions'] = [
   { options: { queue: 'q' }, option: 'connection', error: 'InvalidOptionError' },
   { options: { connection: 42, queue: 'q' }, option: 'connection', error: 'InvalidOptionError' },
