@@ -26,20 +26,22 @@ import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
-import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
+import { BaseExecutor, RUN_DEFAULT_OPTIONS, checkCloseOptions, checkRunOptions, parseRunDefaults, type CloseOptions, type ExecutorStats, type RunDefaults, type RunOptions } from '../executor.js';
 import { ExecutorClosedError, InvalidOptionError, QueueFullError, type QueueClearedError, TaskInputError, WorkerCrashedError, abortError } from '../errors.js';
 import { boolOption, intOption, knownOptions, msOption, objectOption } from '../options.js';
 import { Counters, counterStats } from '../stats.js';
+import { clearTimer, setTimer, type Timer } from '../durations.js';
+import { effectiveSignal } from '../scope.js';
 import { taskLabel, type Task } from '../task.js';
 import { jobModule } from './address.js';
 import { ioredisOptions, resolveConnection, type Connection, type ResolvedConnection } from './connection.js';
 import { clusterKeys, type WorkerHealth } from './keys.js';
 import { WatchedRedis } from './redis.js';
-import { decodeFailure, decodeValue, encodeInput, type JobData } from './wire.js';
+import { MESSAGE_KEY, decodeFailure, decodeValue, encodeInput, type JobData } from './wire.js';
 
 export type Backoff = number | { type: 'fixed' | 'exponential'; delay: number };
 
-export interface ClusterOptions {
+export interface ClusterOptions extends RunDefaults {
   /** redis://[user:password@]host:port[/db], rediss:// for TLS, or { host, port, username, password, tls, db }. */
   connection: Connection;
   /** BullMQ queue name; the workers run `boundwise worker --queue` with the same name. */
@@ -97,8 +99,16 @@ export interface ClusterStats extends ExecutorStats {
 
 interface Pending {
   id: string;
+  /** The caller's `run(…, { id })`, for setPriority(). */
+  userId: string | undefined;
   label: string;
+  /** queued: waiting (held here while paused, or in Redis); running: a worker took it. */
   state: 'queued' | 'running';
+  /** Not in Redis: paused before it was sent, or pulled back by pause(). */
+  held: boolean;
+  /** Its add was issued (it is, or is about to be, in Redis). */
+  sent: boolean;
+  onMessage: ((message: unknown) => void) | undefined;
   submittedAt: number;
   startedAt: number;
   /** When we last heard of it (an event, or a look-up). */
@@ -112,7 +122,7 @@ interface Pending {
   detach(): void;
 }
 
-const KNOWN = ['connection', 'queue', 'root', 'attempts', 'backoff', 'maxInput', 'maxQueue', 'rateLimit', 'connectTimeout', 'unavailableTimeout', 'statsInterval', 'prefix', 'priorities'] as const;
+const KNOWN = ['connection', 'queue', 'root', 'attempts', 'backoff', 'maxInput', 'maxQueue', 'rateLimit', 'connectTimeout', 'unavailableTimeout', 'statsInterval', 'prefix', 'priorities', ...RUN_DEFAULT_OPTIONS] as const;
 const RUN_KEYS = ['attempts', 'backoff'] as const;
 const DEFAULT_MAX_INPUT = 16 * 1024 * 1024;
 /** BullMQ priorities: 1 is first, up to 2^21. boundwise: higher first, -1e6..1e6, 0 by default. */
@@ -202,6 +212,10 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     }
     this.prefix = options.prefix ?? 'bull';
     this.priorities = boolOption(owner, 'priorities', options.priorities, true);
+    this.useDefaults(parseRunDefaults(owner, options));
+    if (!this.priorities && this.defaultPriority !== 0) {
+      throw new InvalidOptionError('priority', `${owner}: option "priority" needs priorities: true (the default); with priorities: false jobs go to the FIFO wait list`);
+    }
     this.keys = clusterKeys(this.prefix, this.queueName);
   }
 
@@ -233,6 +247,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     events.on('active', ({ jobId }: { jobId: string }) => this.onActive(jobId));
     events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => this.onCompleted(jobId, returnvalue));
     events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => void this.onFailed(jobId, failedReason));
+    events.on('progress', ({ jobId, data }: { jobId: string; data: unknown }) => this.onProgress(jobId, data));
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     if (this.rateLimit) await queue.setGlobalRateLimit(this.rateLimit.max, this.rateLimit.duration);
     this.queue = queue;
@@ -282,7 +297,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     const queue = this.queue;
     if (!queue) return;
     for (const p of which ?? [...this.jobs.values()]) {
-      if (!this.jobs.has(p.id)) continue;
+      if (!this.jobs.has(p.id) || !p.sent) continue; // held by pause(), or in a batch not yet sent
       p.news = performance.now();
       try {
         await p.added;
@@ -312,9 +327,39 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     this.queuedJobs--;
     p.startedAt = p.news = performance.now();
     this.counters.waitTime.add(p.startedAt - p.submittedAt);
+    if (this.hot) this.note('active');
+  }
+
+  /** A task's context.emit(), sent by its worker as job progress (only when the run has onMessage). */
+  private onProgress(jobId: string, data: unknown): void {
+    const p = this.jobs.get(jobId);
+    const onMessage = p ? p.onMessage : this.lateMessages.get(jobId);
+    const m = (data as { [MESSAGE_KEY]?: unknown } | null)?.[MESSAGE_KEY];
+    if (!onMessage || typeof m !== 'string') return;
+    if (p) p.news = performance.now();
+    let message: unknown;
+    try {
+      message = decodeValue(m);
+    } catch {
+      return; // not ours: somebody else's progress on a job id they should not share
+    }
+    onMessage(message);
+  }
+
+  /**
+   * Cancelled running jobs whose caller listens to messages: the messages the
+   * task sent before its worker heard of the cancel are still on their way
+   * through Redis, and arrive; the worker sends none after (its signal aborted).
+   * Forgotten at the job's final event, or beyond LATE_MAX.
+   */
+  private readonly lateMessages = new Map<string, (message: unknown) => void>();
+
+  private forgetLate(jobId: string): void {
+    this.lateMessages.delete(jobId);
   }
 
   private onCompleted(jobId: string, returnvalue: unknown): void {
+    this.forgetLate(jobId);
     const p = this.jobs.get(jobId);
     if (!p) return;
     let value: unknown;
@@ -328,6 +373,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   }
 
   private async onFailed(jobId: string, failedReason: string, known?: Job): Promise<void> {
+    this.forgetLate(jobId);
     const p = this.jobs.get(jobId);
     if (!p) return;
     let error: Error | undefined;
@@ -346,12 +392,20 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
         : new Error(failedReason);
     }
     const crashed = error instanceof WorkerCrashedError;
-    this.settle(p, crashed ? 'crashed' : 'failed', undefined, error);
+    // The run's own timeout, met on the worker: a cancellation, as every executor counts it.
+    const timedOut = p.data.t !== undefined && error.name === 'TimeoutError';
+    this.settle(p, crashed ? 'crashed' : timedOut ? 'cancelled' : 'failed', undefined, error);
   }
 
   private settle(p: Pending, how: 'completed' | 'failed' | 'crashed' | 'cancelled', value?: unknown, error?: unknown): void {
-    if (!this.jobs.delete(p.id)) return;
-    if (p.state === 'queued') this.queuedJobs--;
+    if (!this.jobs.has(p.id)) return;
+    // A result whose 'active' event was missed (read back after an outage): it did run.
+    if (how !== 'cancelled' && p.state === 'queued' && p.sent) this.onActive(p.id);
+    this.jobs.delete(p.id);
+    const wasQueued = p.state === 'queued';
+    if (wasQueued) this.queuedJobs--;
+    if (p.held) this.held.delete(p);
+    if (p.userId !== undefined && this.byUserId.get(p.userId) === p) this.byUserId.delete(p.userId);
     p.detach();
     const now = performance.now();
     if (how !== 'cancelled') {
@@ -367,6 +421,10 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     }
     if (how === 'completed') p.resolve(value);
     else p.reject(error);
+    if (this.hot) {
+      this.note(how === 'completed' ? 'completed' : 'error', how === 'completed' ? value : error);
+      this.note(wasQueued ? 'dequeued' : 'next');
+    }
     if (this.jobs.size === 0) this.drained?.();
   }
 
@@ -388,19 +446,21 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
         backoff = checkBackoff('cluster().run()', b) ?? backoff;
       }
       checkRunOptions('cluster().run()', runOptions);
-      if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
       label = taskLabel(task);
       data = { v: 1, m: jobModule(task, this.root), x: (task as { name: string }).name, i: encodeInput(input) };
       if (data.i.length > this.maxInput) {
         throw new TaskInputError('input', `is ${data.i.length} bytes encoded (v8.serialize, base64), above maxInput ${this.maxInput}; send a reference (a path, a key) instead, or raise maxInput and the workers' --max-input`);
       }
-      if (options?.timeout !== undefined && options.timeout !== Infinity) data.t = options.timeout;
-      if (!this.priorities && options?.priority) {
+      const timeout = options?.timeout ?? this.defaultTimeout;
+      if (timeout !== Infinity) data.t = timeout;
+      if (options?.onMessage) data.e = 1;
+      const priority = options?.priority ?? this.defaultPriority;
+      if (!this.priorities && priority) {
         throw new InvalidOptionError('priority', 'cluster().run(): option "priority" needs cluster({ priorities: true }) (the default); this executor sends jobs to the FIFO wait list');
       }
       opts = {
         jobId: `${this.clientId}.${++this.seq}`,
-        ...(this.priorities && { priority: PRIORITY_ZERO - (options?.priority ?? 0) }),
+        ...(this.priorities && { priority: PRIORITY_ZERO - priority }),
         attempts,
         removeOnComplete: KEEP,
         removeOnFail: KEEP,
@@ -409,8 +469,10 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.queuedJobs >= this.maxQueue) return this.whenAdmitted().then(() => this.submit<O>(label, data, opts, options?.signal));
-    return this.submit<O>(label, data, opts, options?.signal);
+    // The caller's signal and the ambient deadline or task group's (withTimeout, group): either cancels the job.
+    const signal = effectiveSignal(options?.signal);
+    if (this.queuedJobs >= this.maxQueue && !signal?.aborted) return this.whenAdmitted().then(() => this.submit<O>(label, data, opts, options, signal));
+    return this.submit<O>(label, data, opts, options, signal);
   }
 
   /**
@@ -421,22 +483,30 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   private async whenAdmitted(): Promise<void> {
     const queue = this.queue;
     if (queue) {
-      const queued = [...this.jobs.values()].filter((p) => p.state === 'queued');
+      const queued = [...this.jobs.values()].filter((p) => p.state === 'queued' && p.sent);
       const states = await Promise.all(queued.map((p) => p.added!.then(() => queue.getJobState(p.id)).catch(() => 'unknown')));
       queued.forEach((p, i) => states[i] !== 'waiting' && states[i] !== 'prioritized' && states[i] !== 'delayed' && states[i] !== 'unknown' && this.onActive(p.id));
     }
     if (this.queuedJobs >= this.maxQueue) throw new QueueFullError('cluster', this.maxQueue);
   }
 
-  private submit<O>(label: string, data: JobData, opts: JobsOptions, signal: AbortSignal | undefined): Promise<O> {
+  private submit<O>(label: string, data: JobData, opts: JobsOptions, options: ClusterRunOptions | undefined, signal: AbortSignal | undefined): Promise<O> {
     if (this.closing) return Promise.reject(new ExecutorClosedError('cluster'));
-    if (signal?.aborted) return Promise.reject(signal.reason);
     this.counters.submitted++;
+    if (signal?.aborted) {
+      // Counted as submitted and cancelled, as on every executor; nothing reaches Redis.
+      this.counters.cancelled++;
+      return Promise.reject(signal.reason);
+    }
     return new Promise<O>((resolve, reject) => {
       const p: Pending = {
         id: opts.jobId!,
+        userId: options?.id,
         label,
         state: 'queued',
+        held: false,
+        sent: false,
+        onMessage: options?.onMessage,
         submittedAt: performance.now(),
         startedAt: 0,
         news: performance.now(),
@@ -450,30 +520,106 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
       const onAbort = () => this.cancel(p, signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.jobs.set(p.id, p);
+      if (p.userId !== undefined) this.byUserId.set(p.userId, p);
       this.queuedJobs++;
-      p.added = this.connectOnce()
-        .then(() => this.queue!.add(label, data, opts))
-        .catch((error: unknown) => this.settle(p, 'failed', undefined, error));
+      this.enqueue(p);
+      if (this.hot) this.note('add');
     });
   }
 
-  /** Queued: removed from Redis. Running: its worker is told to abort it. Either way the call rejects now. */
+  /** Runs submitted in the same turn of the event loop, sent together (see flush). */
+  private outbox: Pending[] | undefined;
+
+  /**
+   * Sent once connected, with the other runs of the same synchronous stretch, in
+   * one round trip (addBulk, a MULTI): a map() refill or a loop of run() calls
+   * costs one write, and jobs submitted together reach Redis together (a worker
+   * cannot take the first before a higher-priority one that came with it).
+   * pause() before the send keeps them here until resume().
+   */
+  private enqueue(p: Pending): void {
+    let batch = this.outbox;
+    if (!batch) {
+      const items: Pending[] = (batch = this.outbox = []);
+      const done = this.connectOnce().then(
+        () => {
+          this.outbox = undefined;
+          const live = items.filter((q) => this.jobs.has(q.id));
+          if (this.paused) for (const q of live) this.hold(q);
+          else return this.send(live);
+        },
+        (error: unknown) => {
+          this.outbox = undefined;
+          for (const q of items) this.settle(q, 'failed', undefined, error);
+        },
+      );
+      this.batchDone = done;
+    }
+    batch.push(p);
+    p.added = this.batchDone;
+  }
+
+  private batchDone: Promise<unknown> | undefined;
+
+  /** Write jobs to Redis; `added` is kept so later Redis work on a job (remove, cancel) waits for its add. */
+  private send(batch: Pending[]): Promise<unknown> {
+    if (batch.length === 0) return Promise.resolve();
+    const queue = this.queue!;
+    const writes: Promise<unknown>[] = [];
+    for (let k = 0; k < batch.length; k += BULK) {
+      const part = batch.slice(k, k + BULK);
+      for (const p of part) {
+        p.held = false;
+        p.sent = true;
+      }
+      const first = part[0]!;
+      const added: Promise<unknown> =
+        part.length === 1 ? queue.add(first.label, first.data, first.opts) : queue.addBulk(part.map((p) => ({ name: p.label, data: p.data, opts: p.opts })));
+      for (const p of part) p.added = added;
+      writes.push(added.catch((error: unknown) => part.forEach((p) => this.settle(p, 'failed', undefined, error))));
+    }
+    return Promise.all(writes);
+  }
+
+  /** Jobs of this client not in Redis because the executor is paused, in submission order. */
+  private readonly held = new Set<Pending>();
+  private readonly byUserId = new Map<string, Pending>();
+
+  private hold(p: Pending): void {
+    p.held = true;
+    p.sent = false;
+    p.added = undefined;
+    this.held.add(p);
+  }
+
+  /** Queued: removed from Redis (or dropped here when held). Running: its worker is told to abort it. Either way the call rejects now. */
   private cancel(p: Pending, reason: unknown): void {
     if (!this.jobs.has(p.id)) return;
     const wasRunning = p.state === 'running';
+    const inRedis = p.sent;
+    if (wasRunning && p.onMessage && !this.closing) {
+      if (this.lateMessages.size >= LATE_MAX) this.lateMessages.delete(this.lateMessages.keys().next().value!);
+      this.lateMessages.set(p.id, p.onMessage);
+    }
     this.settle(p, 'cancelled', undefined, reason);
-    const chore = (async () => {
-      await p.added;
-      const queue = this.queue;
-      if (!queue) return;
-      const removed = wasRunning ? 0 : await queue.remove(p.id);
-      if (removed !== 1) await this.redis!.client.publish(this.keys.cancel, p.id);
-    })().catch(() => {});
-    this.chores.add(chore);
-    void chore.finally(() => this.chores.delete(chore));
+    if (!inRedis) return;
+    this.chore(
+      (async () => {
+        await p.added;
+        const queue = this.queue;
+        if (!queue) return;
+        const removed = wasRunning ? 0 : await queue.remove(p.id);
+        if (removed !== 1) await this.redis!.client.publish(this.keys.cancel, p.id);
+      })(),
+    );
   }
 
-  // ---- queue control (control.ts): the queue is in Redis, so there is no local line to wake or reorder ----
+  // ---- queue control (control.ts) --------------------------------------------
+  //
+  // The queue is in Redis, where workers on other machines take from it, so
+  // pause() can only govern this client's own jobs: those not yet sent stay
+  // here, and those waiting in Redis are pulled back (removed while still
+  // waiting; one a worker has already taken runs on). resume() sends them all.
 
   protected queuedCount(): number {
     return this.queuedJobs;
@@ -487,16 +633,68 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     return Math.max(1, this.workersSeen.filter((w) => w.alive).reduce((n, w) => n + w.concurrency, 0));
   }
 
+  protected override maxQueueSize(): number {
+    return this.maxQueue;
+  }
+
   protected clearQueued(reason: QueueClearedError): number {
     const queued = [...this.jobs.values()].filter((p) => p.state === 'queued');
     for (const p of queued) this.cancel(p, reason);
     return queued.length;
   }
 
-  protected wake(): void {}
+  override pause(): void {
+    if (this.paused) return;
+    super.pause();
+    const sent = [...this.jobs.values()].filter((p) => p.state === 'queued' && p.sent);
+    if (sent.length > 0) this.chore(this.pullBack(sent));
+  }
 
-  protected moveQueued(): boolean {
-    return false;
+  /** Take this client's waiting jobs out of Redis while paused; a job already taken by a worker (remove() says 0) runs on. */
+  private async pullBack(sent: Pending[]): Promise<void> {
+    const queue = this.queue;
+    if (!queue) return;
+    for (const p of sent) {
+      await p.added?.catch(() => {});
+      if (!this.paused || !this.jobs.has(p.id) || p.state !== 'queued' || !p.sent) continue;
+      if ((await queue.remove(p.id).catch(() => 0)) !== 1) continue;
+      if (!this.jobs.has(p.id)) continue; // cancelled meanwhile: its own removal found nothing, fine
+      if (this.paused) this.hold(p);
+      else void this.send([p]);
+    }
+  }
+
+  /** resume()/start(): send what pause() held, in submission order, in one round trip. */
+  protected wake(): void {
+    if (this.held.size === 0 || !this.queue) return;
+    const batch = [...this.held].sort((a, b) => seqOf(a) - seqOf(b));
+    this.held.clear();
+    void this.send(batch);
+  }
+
+  /** setPriority(): before the job is sent, its options change; once in Redis, BullMQ changes it there (best effort: a worker may take it first). */
+  protected moveQueued(id: string, priority: number): boolean {
+    const p = this.byUserId.get(id);
+    if (!p || p.state !== 'queued' || !this.priorities) return false;
+    p.opts = { ...p.opts, priority: PRIORITY_ZERO - priority };
+    if (p.sent) {
+      const queue = this.queue!;
+      this.chore(
+        (async () => {
+          await p.added;
+          const job = await queue.getJob(p.id);
+          await job?.changePriority({ priority: PRIORITY_ZERO - priority });
+        })(),
+      );
+    }
+    return true;
+  }
+
+  /** Background Redis work close() waits for (bounded); its failures are not the caller's. */
+  private chore(work: Promise<unknown>): void {
+    const c = work.catch(() => {});
+    this.chores.add(c);
+    void c.finally(() => this.chores.delete(c));
   }
 
   protected defaultMapConcurrency(): number {
@@ -573,15 +771,19 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.jobs.size > 0) {
       if (!cancel) {
+        // close() drains, paused or not (as the local executors do): what pause() held is sent now.
+        this.paused = false;
+        this.wake();
         const drained = new Promise<void>((resolve) => (this.drained = resolve));
-        let timer: NodeJS.Timeout | undefined;
-        const expired = timeout === Infinity ? new Promise<void>(() => {}) : new Promise<void>((r) => (timer = setTimeout(r, timeout)));
+        let timer: Timer;
+        const expired = new Promise<void>((r) => (timer = setTimer(r, timeout)));
         await Promise.race([drained, expired]);
-        clearTimeout(timer);
+        clearTimer(timer);
       }
       for (const p of [...this.jobs.values()]) this.cancel(p, abortError('cluster() closed with cancel'));
     }
     await bounded(Promise.all([...this.chores]), CLOSE_MS);
+    this.lateMessages.clear();
     if (this.watchdog) clearInterval(this.watchdog);
     // BullMQ's close() can wait forever on a connection that went through a Redis
     // restart (a blocking read, a command in the offline queue): bounded, then cut.
@@ -591,6 +793,15 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
 }
 
 const CLOSE_MS = 1_000;
+/** Jobs per addBulk (one MULTI each): large enough to amortize the round trip, small enough not to stall Redis. */
+const BULK = 500;
+/** Cancelled jobs whose late messages are still delivered, at most. */
+const LATE_MAX = 1_000;
+
+/** Submission order: job ids end in this client's sequence number. */
+function seqOf(p: Pending): number {
+  return Number(p.id.slice(p.id.lastIndexOf('.') + 1));
+}
 const SWEEP_MS = 5_000;
 const SWEEP_BATCH = 200;
 

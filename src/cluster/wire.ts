@@ -28,7 +28,12 @@ export interface JobData {
   i: string;
   /** Timeout in ms, counted on the worker from the start of running. */
   t?: number;
+  /** 1: the caller listens to the task's messages (context.emit), sent back as job progress. */
+  e?: 1;
 }
+
+/** The key of a task message in a job's progress: `{ boundwise: <base64 of v8.serialize(message)> }`. */
+export const MESSAGE_KEY = 'boundwise';
 
 export const ERROR_MARK = 'boundwise:';
 
@@ -61,6 +66,15 @@ export function encodeOutput(output: unknown, task: string): string {
   } catch (error) {
     const p = findUncloneable(output, 'output');
     throw new TaskOutputError(task, p?.path ?? 'output', p?.problem ?? 'cannot be serialized', { cause: error });
+  }
+}
+
+/** A task message that already crossed from the worker's thread or process (so it clones); one that does not is dropped. */
+export function encodeMessage(message: unknown): string {
+  try {
+    return serialize(message).toString('base64');
+  } catch {
+    return serialize({ dropped: 'this message could not be serialized for Redis' }).toString('base64');
   }
 }
 

@@ -33,7 +33,7 @@ import { ioredisOptions, resolveConnection, type Connection, type ResolvedConnec
 import { WatchedRedis } from './redis.js';
 import { clusterKeys, type WorkerHealth } from './keys.js';
 import { cachedResolver, type ResolvePolicy } from './resolve.js';
-import { decodeValue, encodeFailure, encodeOutput, type JobData, type RemoteOrigin } from './wire.js';
+import { MESSAGE_KEY, decodeValue, encodeFailure, encodeMessage, encodeOutput, type JobData, type RemoteOrigin } from './wire.js';
 
 export const WORKER_EXECUTORS = ['auto', 'threads', 'processes', 'loop'] as const;
 export type WorkerExecutor = (typeof WORKER_EXECUTORS)[number];
@@ -302,7 +302,18 @@ export class ClusterWorker {
       }
       const timeout = typeof data.t === 'number' && data.t > 0 ? data.t : undefined;
       const ref = taskRef(resolved.href, data.x);
-      const output = await this.local.run(ref, input, { signal: controller.signal, ...(timeout !== undefined && { timeout }) });
+      // Task messages go back as job progress, one after another, all written before the result.
+      let sent: Promise<unknown> = Promise.resolve();
+      // After a cancel or timeout, none: the caller's run has already settled.
+      const onMessage =
+        data.e === 1
+          ? (m: unknown) => {
+              if (controller.signal.aborted) return;
+              sent = sent.then(() => job.updateProgress({ [MESSAGE_KEY]: encodeMessage(m) })).catch(() => {});
+            }
+          : undefined;
+      const output = await this.local.run(ref, input, { signal: controller.signal, ...(timeout !== undefined && { timeout }), ...(onMessage && { onMessage }) });
+      await sent;
       const encoded = encodeOutput(output, `${data.m}#${data.x}`);
       this.counts.done++;
       return encoded;

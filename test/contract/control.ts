@@ -55,7 +55,7 @@ export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (
     assert.equal(pool.size + pool.pending, 0);
   });
 
-  test('queue control: pause() during a batch stops starts, running work finishes, resume() goes on', { skip: f.cannotPause ?? false }, async () => {
+  test('queue control: pause() during a batch stops starts, running work finishes, resume() goes on', async () => {
     await using pool = make({ slots: 1 });
     const { holder, release } = await holdOne(pool);
     const names = [1, 2, 3, 4, 5].map(() => name('paused'));
@@ -75,7 +75,7 @@ export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (
     assert.equal(await late, 'late');
   });
 
-  test('queue control: autoStart: false starts paused; start() begins; close() drains a paused executor', { skip: f.cannotPause ?? false }, async () => {
+  test('queue control: autoStart: false starts paused; start() begins; close() drains a paused executor', async () => {
     const pool = make({ slots: 2, extra: { autoStart: false } });
     assert.equal(pool.isPaused, true);
     const a = pool.run(t.add, { a: 1, b: 2 });

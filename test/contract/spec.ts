@@ -17,11 +17,6 @@ export interface ContractFactory {
   remote: boolean;
   /** It can stop CPU work that ignores its signal (by terminating the worker). */
   stopsRunaway: boolean;
-  /**
-   * Why it cannot pause starting work, if it cannot (cluster(): its queue lives in Redis and
-   * workers on other machines take from it); undefined when it can.
-   */
-  cannotPause?: string;
   /** Bad options and the option name + error class the error must name. */
   badOptions: Array<{ options: unknown; option: string; error: 'InvalidOptionError' | 'OptionRangeError' }>;
 }

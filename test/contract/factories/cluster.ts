@@ -13,12 +13,11 @@ const root = new URL('../../../', import.meta.url);
 
 export const name: ContractFactory['name'] = 'cluster';
 /** One worker per slot count: queue contract-1 has a worker of concurrency 1, contract-2 of concurrency 2. */
-export const create: ContractFactory['create'] = ({ slots, maxQueue }) =>
-  cluster({ connection: env(), queue: `contract-${Math.min(slots, 2)}`, root, ...(maxQueue !== undefined && { maxQueue }) });
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) =>
+  cluster({ connection: env(), queue: `contract-${Math.min(slots, 2)}`, root, ...(maxQueue !== undefined && { maxQueue }), ...extra });
 export const createRaw: ContractFactory['createRaw'] = (options) => cluster(options as Parameters<typeof cluster>[0]);
 export const remote = true;
 export const stopsRunaway = true;
-export const cannotPause = 'cluster(): its queue is in Redis, where workers on other machines take jobs; pausing this client would not stop them';
 export const badOptions: ContractFactory['badOptions'] = [
   { options: { queue: 'q' }, option: 'connection', error: 'InvalidOptionError' },
   { options: { connection: 42, queue: 'q' }, option: 'connection', error: 'InvalidOptionError' },
