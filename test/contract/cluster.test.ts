@@ -14,7 +14,15 @@ if (redisSkip) {
     startWorker({ redis: redis.url, queue: 'contract-1', concurrency: 1 }),
     startWorker({ redis: redis.url, queue: 'contract-2', concurrency: 2 }),
   ]);
+  // A hang must say where it is: every 60 s, what the open executors still wait for, and the workers' last words.
+  const { stallReport } = await import('./factories/cluster.js');
+  const stall = setInterval(() => {
+    const tails = workers.map((w) => `worker ${w.pid}: ${w.stderr().split('\n').filter((l) => l && !l.includes('"health"')).slice(-4).join(' | ')}`);
+    process.stderr.write(`[cluster contract, still waiting]\n${stallReport()}\n${tails.join('\n')}\n`);
+  }, 60_000);
+  stall.unref();
   after(async () => {
+    clearInterval(stall);
     await Promise.all(workers.map((w) => w.stop()));
     await redis.close();
   });

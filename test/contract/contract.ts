@@ -24,7 +24,7 @@ import { moveOnAfter, withTimeout } from '../../src/loop/deadline.js';
 import type { ContractFactory } from './spec.js';
 import { rejection } from '../helpers/rejection.js';
 import { defineEdgeCases } from './edges.js';
-import { defineMessages, defineQueueControl } from './control.js';
+import { defineMessages, defineQueueControl, knowsRunning } from './control.js';
 
 const fixtures = new URL('../fixtures/tasks.ts', import.meta.url);
 const t = tasks<typeof import('../fixtures/tasks.js')>(fixtures);
@@ -321,6 +321,7 @@ export function defineContract(factoryUrl: URL): void {
       const holder = pool.run(t.held, { gate: gate.url, name: h });
       check('submitted');
       await gate.arrived(h);
+      await knowsRunning(pool);
       assert.equal(check('running').running, 1);
       const ac = new AbortController();
       const queued = pool.run(t.echo, 'q', { signal: ac.signal });

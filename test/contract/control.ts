@@ -13,6 +13,15 @@ import { rejection } from '../helpers/rejection.js';
 
 const t = tasks<typeof import('../fixtures/tasks.js')>(new URL('../fixtures/tasks.ts', import.meta.url));
 
+/**
+ * Resolves once the executor counts `n` tasks as running. A local executor knows
+ * before the task's code runs; cluster() hears of a start through its queue's
+ * event stream, which can reach the caller after the task has already called the gate.
+ */
+export async function knowsRunning(pool: { pending: number; once(event: 'active', listener: () => void): unknown }, n = 1): Promise<void> {
+  while (pool.pending < n) await new Promise<void>((resolve) => pool.once('active', resolve));
+}
+
 export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (base: string) => string): void {
   const holds: string[] = [];
   /**
@@ -35,6 +44,7 @@ export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (
     holds.push(h);
     const holder = pool.run(t.held, { gate: gate().url, name: h });
     await gate().arrived(h);
+    await knowsRunning(pool);
     return { holder, release: () => gate().open(h) };
   }
 

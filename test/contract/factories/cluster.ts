@@ -13,8 +13,28 @@ const root = new URL('../../../', import.meta.url);
 
 export const name: ContractFactory['name'] = 'cluster';
 /** One worker per slot count: queue contract-1 has a worker of concurrency 1, contract-2 of concurrency 2. */
-export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) =>
-  cluster({ connection: env(), queue: `contract-${Math.min(slots, 2)}`, root, ...(maxQueue !== undefined && { maxQueue }), ...extra });
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) => {
+  const c = cluster({ connection: env(), queue: `contract-${Math.min(slots, 2)}`, root, ...(maxQueue !== undefined && { maxQueue }), ...extra });
+  open.add(c);
+  return c;
+};
+
+/** Executors not yet closed, for the stall report (test/contract/cluster.test.ts). */
+export const open = new Set<ReturnType<typeof cluster>>();
+
+/** What each open executor still waits for: a test that hangs says where. */
+export function stallReport(): string {
+  const lines: string[] = [];
+  for (const c of open) {
+    const jobs = (c as unknown as { jobs: Map<string, { id: string; label: string; state: string; sent: boolean; held: boolean }>; closing?: unknown }).jobs;
+    if ((c as unknown as { closing?: unknown }).closing && jobs.size === 0) {
+      open.delete(c);
+      continue;
+    }
+    lines.push(`${c.stats().queue}: ${[...jobs.values()].map((j) => `${j.id} ${j.label} ${j.state}${j.sent ? ' sent' : ''}${j.held ? ' held' : ''}`).join('; ') || 'nothing pending'}`);
+  }
+  return lines.join('\n');
+}
 export const createRaw: ContractFactory['createRaw'] = (options) => cluster(options as Parameters<typeof cluster>[0]);
 export const remote = true;
 export const stopsRunaway = true;
