@@ -261,6 +261,7 @@ export class TaskNotFoundError extends BoundwiseError {
  * connection error.
  */
 export class ClusterUnavailableError extends BoundwiseError {
+  /** The Redis URL with any password replaced by `***` (safe to log). */
   readonly url: string;
   constructor(url: string, detail: string, options?: ErrorOptionsWithCause) {
     super('ERR_BOUNDWISE_CLUSTER_UNAVAILABLE', `cluster(): Redis at ${url} ${detail}`, options);

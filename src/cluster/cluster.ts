@@ -646,6 +646,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
   override pause(): void {
     if (this.paused) return;
     super.pause();
+    if (!this.paused) return; // closing: close() drains, pause() no longer applies
     const sent = [...this.jobs.values()].filter((p) => p.state === 'queued' && p.sent);
     if (sent.length > 0) this.chore(this.pullBack(sent));
   }
@@ -772,8 +773,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     if (this.jobs.size > 0) {
       if (!cancel) {
         // close() drains, paused or not (as the local executors do): what pause() held is sent now.
-        this.paused = false;
-        this.wake();
+        this.drainForClose();
         const drained = new Promise<void>((resolve) => (this.drained = resolve));
         let timer: Timer;
         const expired = new Promise<void>((r) => (timer = setTimer(r, timeout)));
