@@ -32,7 +32,7 @@ import { boolOption, intOption, knownOptions, msOption, objectOption } from '../
 import { Counters, counterStats } from '../stats.js';
 import { clearTimer, setTimer, type Timer } from '../durations.js';
 import { effectiveSignal } from '../scope.js';
-import { taskLabel, type Task } from '../task.js';
+import { isTaskRef, taskLabel, type Task } from '../task.js';
 import { jobModule } from './address.js';
 import { ioredisOptions, resolveConnection, type Connection, type ResolvedConnection } from './connection.js';
 import { clusterKeys, type WorkerHealth } from './keys.js';
@@ -447,7 +447,7 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
       }
       checkRunOptions('cluster().run()', runOptions);
       label = taskLabel(task);
-      data = { v: 1, m: jobModule(task, this.root), x: (task as { name: string }).name, i: encodeInput(input) };
+      data = { v: 1, m: this.moduleOf(task), x: (task as { name: string }).name, i: encodeInput(input) };
       if (data.i.length > this.maxInput) {
         throw new TaskInputError('input', `is ${data.i.length} bytes encoded (v8.serialize, base64), above maxInput ${this.maxInput}; send a reference (a path, a key) instead, or raise maxInput and the workers' --max-input`);
       }
@@ -473,6 +473,19 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     const signal = effectiveSignal(options?.signal);
     if (this.queuedJobs >= this.maxQueue && !signal?.aborted) return this.whenAdmitted().then(() => this.submit<O>(label, data, opts, options, signal));
     return this.submit<O>(label, data, opts, options, signal);
+  }
+
+  /** Task module href → the name a job carries (a map() sends the same one thousands of times). */
+  private readonly modules = new Map<string, string>();
+
+  private moduleOf(task: Task): string {
+    if (!isTaskRef(task)) return jobModule(task, this.root); // throws, saying why
+    const known = this.modules.get(task.module);
+    if (known !== undefined) return known;
+    const m = jobModule(task, this.root); // throws for what cannot travel
+    if (this.modules.size >= 1_000) this.modules.clear();
+    this.modules.set(task.module, m);
+    return m;
   }
 
   /**
