@@ -32,6 +32,8 @@ export interface WorkerArgs {
   env?: Record<string, string>;
   /** Wait for the "ready" line (default true). */
   ready?: boolean;
+  /** --cancel-grace: ms a cancelled task may take to obey before its thread or process is killed. Default 200. */
+  cancelGrace?: number;
 }
 
 export async function startWorker(a: WorkerArgs): Promise<WorkerProcess> {
@@ -42,7 +44,7 @@ export async function startWorker(a: WorkerArgs): Promise<WorkerProcess> {
     '--executor', a.executor ?? 'threads',
     '--concurrency', String(a.concurrency ?? 1),
     '--root', a.root ?? repoRoot,
-    '--cancel-grace', '200',
+    '--cancel-grace', String(a.cancelGrace ?? 200),
     '--health-interval', '300',
     '--json',
     ...(a.extra ?? []),

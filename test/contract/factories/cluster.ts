@@ -2,7 +2,7 @@
 // started by test/contract/cluster.test.ts, which passes their queue names here
 // through the environment (so the exit check's child process finds them too).
 import { cluster } from '../../../src/cluster/index.js';
-import type { ContractFactory } from '../spec.js';
+import { GRACE, type ContractFactory } from '../spec.js';
 
 const env = () => {
   const url = process.env.BOUNDWISE_TEST_REDIS;
@@ -13,8 +13,10 @@ const root = new URL('../../../', import.meta.url);
 
 export const name: ContractFactory['name'] = 'cluster';
 /** One worker per slot count: queue contract-1 has a worker of concurrency 1, contract-2 of concurrency 2. */
-export const create: ContractFactory['create'] = ({ slots, maxQueue, extra }) => {
-  const c = cluster({ connection: env(), queue: `contract-${Math.min(slots, 2)}`, root, ...(maxQueue !== undefined && { maxQueue }), ...extra });
+export const create: ContractFactory['create'] = ({ slots, maxQueue, extra, cancelGrace }) => {
+  // cancelGrace is the worker's (--cancel-grace): a short one means the worker started for the runaway case.
+  const queue = cancelGrace !== undefined && cancelGrace < GRACE ? 'contract-runaway' : `contract-${Math.min(slots, 2)}`;
+  const c = cluster({ connection: env(), queue, root, ...(maxQueue !== undefined && { maxQueue }), ...extra });
   open.add(c);
   return c;
 };
