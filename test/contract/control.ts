@@ -142,6 +142,7 @@ export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (
     const it = pool.map(t.held, names.map((n) => ({ gate: gate().url, name: n })), { concurrency: 4 })[Symbol.asyncIterator]();
     const first = it.next();
     await gate().arrived(names[0] as string);
+    await knowsRunning(pool);
     // The map pulls its inputs as it goes; wait until the other three wait behind the first.
     while (pool.size < 3) await new Promise((r) => setImmediate(r));
     assert.equal(pool.clear(), 3);
