@@ -31,8 +31,12 @@ export interface TaskState {
   coldSlice: boolean;
   /** Inline runs of it being measured now (at most a few at once: a measurement costs two clock reads). */
   measuring: number;
-  /** An unmeasured inline run looked long by the wall clock: measure the next by the thread's own clock. */
+  /** The last measured run was long, or an unmeasured one blocked the loop: measure the next by the thread's own clock. */
   measureNext: boolean;
+  /** An unmeasured inline run looked longer than tiny by the wall clock: measure one again soon (see inline.ts). */
+  lookAgain: boolean;
+  /** The inline run (by count) measured last. */
+  measuredRun: number;
   /** Calls waiting for its probes. */
   gate: Gate;
 }
@@ -55,6 +59,8 @@ export function newTaskState(ref: TaskRef): TaskState {
     coldSlice: false,
     measuring: 0,
     measureNext: false,
+    lookAgain: false,
+    measuredRun: 0,
     gate: new Gate(),
   };
 }
