@@ -32,7 +32,10 @@ test('a tiny task awaited one by one on threads() is flagged: dispatch costs mor
 });
 
 test('a worthwhile task is not flagged', async () => {
+  // 25 ms of work per call: far above any dispatch cost, and above the few ms a loaded machine
+  // adds to waking a sleeping worker (with 1 ms of work, two CPU hogs made the median round
+  // trip 8 ms, and the advice was right to call that task tiny on that machine).
   await using pool = threads({ max: 1 });
-  for (let i = 0; i < 200; i++) await pool.run(w.spin, 1);
+  for (let i = 0; i < 20; i++) await pool.run(w.spin, 25);
   assert.deepEqual(adviseExecutors([pool]), []);
 });
