@@ -471,8 +471,10 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     }
     // The caller's signal and the ambient deadline or task group's (withTimeout, group): either cancels the job.
     const signal = effectiveSignal(options?.signal);
-    if (this.queuedJobs >= this.maxQueue && !signal?.aborted) return this.whenAdmitted().then(() => this.submit<O>(label, data, opts, options, signal));
-    return this.submit<O>(label, data, opts, options, signal);
+    const submit = (): Promise<O> => this.submit<O>(label, data, opts, options, signal);
+    // Behind callers already waiting for admission, so the bound is checked in call order.
+    if ((this.queuedJobs >= this.maxQueue || this.admitting > 0) && !signal?.aborted) return this.admit(submit);
+    return submit();
   }
 
   /** Task module href → the name a job carries (a map() sends the same one thousands of times). */
@@ -488,19 +490,39 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     return m;
   }
 
+  /** Callers waiting in admit(), and the chain that takes them one at a time. */
+  private admitting = 0;
+  private admissions: Promise<unknown> = Promise.resolve();
+
   /**
    * At maxQueue by our own count: the 'active' events of jobs that already
    * started may still be on their way, so ask Redis for the states of our
    * queued jobs before refusing. Costs round trips only at the limit.
+   * Callers are taken one at a time, and each one's check and submit happen in
+   * the same step: two callers at the limit must not both see the one free place.
    */
-  private async whenAdmitted(): Promise<void> {
+  private admit<O>(submit: () => Promise<O>): Promise<O> {
+    this.admitting++;
+    // The turn ends once this caller's job is counted (boxed, so the turn does not wait for its result).
+    const turn = this.admissions.then(async () => {
+      try {
+        if (this.queuedJobs >= this.maxQueue) await this.refreshQueued();
+        if (this.queuedJobs >= this.maxQueue) throw new QueueFullError('cluster', this.maxQueue);
+        return { job: submit() };
+      } finally {
+        this.admitting--;
+      }
+    });
+    this.admissions = turn.catch(() => undefined);
+    return turn.then((box) => box.job);
+  }
+
+  private async refreshQueued(): Promise<void> {
     const queue = this.queue;
-    if (queue) {
-      const queued = [...this.jobs.values()].filter((p) => p.state === 'queued' && p.sent);
-      const states = await Promise.all(queued.map((p) => p.added!.then(() => queue.getJobState(p.id)).catch(() => 'unknown')));
-      queued.forEach((p, i) => states[i] !== 'waiting' && states[i] !== 'prioritized' && states[i] !== 'delayed' && states[i] !== 'unknown' && this.onActive(p.id));
-    }
-    if (this.queuedJobs >= this.maxQueue) throw new QueueFullError('cluster', this.maxQueue);
+    if (!queue) return;
+    const queued = [...this.jobs.values()].filter((p) => p.state === 'queued' && p.sent);
+    const states = await Promise.all(queued.map((p) => p.added!.then(() => queue.getJobState(p.id)).catch(() => 'unknown')));
+    queued.forEach((p, i) => states[i] !== 'waiting' && states[i] !== 'prioritized' && states[i] !== 'delayed' && states[i] !== 'unknown' && this.onActive(p.id));
   }
 
   private submit<O>(label: string, data: JobData, opts: JobsOptions, options: ClusterRunOptions | undefined, signal: AbortSignal | undefined): Promise<O> {
@@ -610,7 +632,9 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
     if (!this.jobs.has(p.id)) return;
     const wasRunning = p.state === 'running';
     const inRedis = p.sent;
-    if (wasRunning && p.onMessage && !this.closing) {
+    // Sent is enough: a job may have started on a worker before its 'active' event reached us,
+    // and the messages it sent before the cancel are still owed to the caller.
+    if (inRedis && p.onMessage && !this.closing) {
       if (this.lateMessages.size >= LATE_MAX) this.lateMessages.delete(this.lateMessages.keys().next().value!);
       this.lateMessages.set(p.id, p.onMessage);
     }
@@ -622,7 +646,8 @@ export class ClusterExecutor extends BaseExecutor<ClusterStats> {
         const queue = this.queue;
         if (!queue) return;
         const removed = wasRunning ? 0 : await queue.remove(p.id);
-        if (removed !== 1) await this.redis!.client.publish(this.keys.cancel, p.id);
+        if (removed === 1) this.forgetLate(p.id); // it never ran: no message will come
+        else await this.redis!.client.publish(this.keys.cancel, p.id);
       })(),
     );
   }

@@ -145,6 +145,7 @@ export function defineQueueControl(f: ContractFactory, gate: () => Gate, name: (
     await knowsRunning(pool);
     // The map pulls its inputs as it goes; wait until the other three wait behind the first.
     while (pool.size < 3) await new Promise((r) => setImmediate(r));
+    await f.synced?.(pool);
     assert.equal(pool.clear(), 3);
     gate().open(names[0] as string);
     assert.deepEqual(await first, { done: false, value: `${names[0]}:open` });

@@ -17,6 +17,12 @@ export interface ContractFactory {
   remote: boolean;
   /** It can stop CPU work that ignores its signal (by terminating the worker). */
   stopsRunaway: boolean;
+  /**
+   * Resolves once what the executor has queued is where its workers take work from.
+   * Local executors queue in memory (nothing to wait for); cluster() sends jobs to Redis,
+   * and a job cleared before its add was answered can be taken by a worker first.
+   */
+  synced?(executor: BaseExecutor): Promise<void>;
   /** Bad options and the option name + error class the error must name. */
   badOptions: Array<{ options: unknown; option: string; error: 'InvalidOptionError' | 'OptionRangeError' }>;
 }

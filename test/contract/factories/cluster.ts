@@ -37,6 +37,15 @@ export function stallReport(): string {
   }
   return lines.join('\n');
 }
+/**
+ * Every job of this executor answered by Redis: a removal sent after that reaches Redis
+ * before any later take by a worker (one connection, commands in order). A removal racing
+ * an unanswered add can lose to a fast worker; the job then starts and its signal is aborted.
+ */
+export const synced: NonNullable<ContractFactory['synced']> = async (executor) => {
+  const jobs = (executor as unknown as { jobs: Map<string, { added?: Promise<unknown> }> }).jobs;
+  await Promise.all([...jobs.values()].map((p) => p.added?.catch(() => {})));
+};
 export const createRaw: ContractFactory['createRaw'] = (options) => cluster(options as Parameters<typeof cluster>[0]);
 export const remote = true;
 export const stopsRunaway = true;
