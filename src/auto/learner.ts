@@ -10,6 +10,7 @@ import { choose, decide, DEFAULT_ENV, type Choice, type Decision, type PolicyEnv
 import type { TaskProfile } from './profile.js';
 import { newTaskState, reportedProfile, type TaskState } from './state.js';
 import type { CheckedAutoOptions } from './options.js';
+import { BLOCKING_SLICE_MS } from './inline.js';
 
 const AsyncFunction = (async () => {}).constructor;
 /** Dispatch-cost samples kept, and the quantile of them that is the estimate. */
@@ -86,6 +87,29 @@ export class Learner {
   async load(s: TaskState): Promise<TaskFunction> {
     s.fn ??= pickExport(await importModule(s.ref.module), s.ref.module, s.ref.name);
     return s.fn;
+  }
+
+  /** Should a worker run of this task say at once whether it returns a promise? While it is still unknown. */
+  asksAsync(s: TaskState): boolean {
+    return this.options.headStart !== false && !s.headStart && !s.promised && s.profile.samples < this.env.probeRuns;
+  }
+
+  /**
+   * A probe on a worker returned a promise after `syncMs` of synchronous work: the
+   * task is an async function in all but name (`return fetch(url).then(…)`, a
+   * promisified zlib call), and gets the same head start on the loop, where it is
+   * written to run — told before its answer, so the calls waiting for the probe go
+   * on now (issue 13: a burst of 40 async gzips waited for cold thread probes and
+   * then mostly ran on threads, 2× the loop's time). A long synchronous part first
+   * (a slice that would block the loop) keeps it on threads.
+   */
+  returnedPromise(s: TaskState, syncMs: number): void {
+    if (s.promised || s.headStart || s.profile.samples >= this.env.probeRuns) return;
+    s.promised = true;
+    if (syncMs >= BLOCKING_SLICE_MS) return;
+    s.headStart = true;
+    s.choice = undefined;
+    this.onRoutable();
   }
 
   endHeadStart(s: TaskState): void {

@@ -25,6 +25,8 @@ export interface TaskState {
   fn: TaskFunction | undefined;
   /** An async function not yet seen blocking: probed on the loop (see policy's headStart). */
   headStart: boolean;
+  /** A worker run said whether it returns a promise (Learner.returnedPromise): asked once. */
+  promised: boolean;
   /** A head-start run saw a busy loop, which proves nothing: probe on threads too, when one is free. */
   inconclusive: boolean;
   /** A head-start run had a long first slice, forgiven once (see inline.ts). */
@@ -55,6 +57,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     body: undefined,
     fn: undefined,
     headStart: false,
+    promised: false,
     inconclusive: false,
     coldSlice: false,
     measuring: 0,

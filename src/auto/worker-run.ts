@@ -52,6 +52,7 @@ export async function runOnWorker(
           measured?.(s);
         },
       }),
+      ...(profile && learner.asksAsync(s) && { onAsync: (syncMs: number) => learner.returnedPromise(s, syncMs) }),
     });
   } catch (error) {
     if (error instanceof WorkerCrashedError) learner.setProfile(s, addCrash({ ...s.profile, runs: s.total }, error.reason === 'out-of-memory'));

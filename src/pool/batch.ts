@@ -15,7 +15,7 @@ import type { Job } from './records.js';
 export const MAX_BATCH = 64;
 
 export function batchable(job: Job): boolean {
-  return !job.chunk && !job.solo && job.timeout === Infinity && job.transfer === undefined && job.onProfile === undefined;
+  return !job.chunk && !job.solo && job.timeout === Infinity && job.transfer === undefined && job.onProfile === undefined && job.onAsync === undefined;
 }
 
 /** A batch should take about this long at most: longer, and workers finish unevenly. */

@@ -200,6 +200,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.counters.submitted++;
       if (options?.id !== undefined) job.name = options.id;
       if (options?.onMessage !== undefined) job.onMessage = options.onMessage;
+      if (extras?.onAsync !== undefined) job.onAsync = extras.onAsync;
       if (signal) {
         job.onAbort = () => this.abort(job, signal.reason);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -455,6 +456,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: chunkInputs(first) };
     else message = { t: 'run', id: first.id, m: ref.module, n: ref.name, i: first.input };
     if (message.t === 'run' && (first.onProfile || this.sampler.shouldSample())) message.p = true;
+    if (message.t === 'run' && first.onAsync) message.a = true;
     try {
       slot.channel.send(message, first.transfer);
     } catch (error) {
@@ -653,6 +655,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       // Sent before the task's answer on the same channel, so it arrives first; dropped once the run settled (cancelled).
       const job = slot.jobs.find((j) => j.id === msg.id);
       if (job && !job.settled) job.onMessage?.(msg.v);
+      return;
+    }
+    if (msg.t === 'async') {
+      const job = slot.jobs.find((j) => j.id === msg.id);
+      if (job && !job.settled) job.onAsync?.(msg.s);
       return;
     }
     if (msg.t === 'ready') {

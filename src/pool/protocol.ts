@@ -21,8 +21,8 @@ export interface TaskProfile {
 }
 
 export type ToWorker =
-  /** Run one task. `p`: take a profile. */
-  | { t: 'run'; id: number; m: string; n: string; i: unknown; p?: boolean }
+  /** Run one task. `p`: take a profile; `a`: say at once if it returns a promise (an 'async' message). */
+  | { t: 'run'; id: number; m: string; n: string; i: unknown; p?: boolean; a?: boolean }
   /** Run several inputs of one task, one after another; one reply with every outcome. */
   | { t: 'chunk'; id: number; m: string; n: string; i: unknown[]; p?: boolean }
   /** Run several tasks of one kind in order (ids[k] with input i[k]); one reply with every outcome. */
@@ -56,6 +56,11 @@ export type FromWorker =
   | { t: 'hooks'; m: string }
   /** The answer to 'stop': the teardowns ran; `f` lists those that threw, by module. */
   | { t: 'stopped'; f: Array<{ m: string; e: SerializedError }> }
+  /**
+   * Task `id` (a run sent with `a`) returned a promise after `s` ms of synchronous work: sent
+   * then, before its answer, so auto() learns that the task waits without waiting for it.
+   */
+  | { t: 'async'; id: number; s: number }
   /** context.emit(v) of task `id`, sent before its answer (so it arrives first). */
   | { t: 'msg'; id: number; v: unknown }
   /**

@@ -16,6 +16,8 @@ export interface SubmitExtras {
    * dispatch cost. `cold`: the worker's first task (its start-up and module loading are in runMs).
    */
   onProfile?: (profile: TaskProfile, runMs: number, cold: boolean) => void;
+  /** The task returned a promise after `syncMs` of synchronous work (told before its answer). */
+  onAsync?: (syncMs: number) => void;
 }
 
 let jobIds = 0;
@@ -43,6 +45,8 @@ export class Job implements Queued {
   onAbort: (() => void) | undefined = undefined;
   /** run(…, { onMessage }): the task's context.emit() messages. */
   onMessage: ((message: unknown) => void) | undefined = undefined;
+  /** auto(): told when the task returns a promise (SubmitExtras.onAsync); such a run is never batched. */
+  onAsync: SubmitExtras['onAsync'] = undefined;
   readonly id = ++jobIds;
   readonly enqueuedAt = performance.now();
   constructor(

@@ -248,8 +248,12 @@ export function createRunner(port: Port, where: string): Runner {
       if (!fn) return;
       // Measured from here: loading the module is not the task's own behaviour.
       if (msg.p) start = profileStart();
+      const called = msg.a ? performance.now() : 0;
       let result = witness.run({ id: msg.id, k: 0, task: `${msg.m}#${msg.n}` }, fn, msg.i, ctx);
-      if (isThenable(result)) result = await result;
+      if (isThenable(result)) {
+        if (msg.a) port.post({ t: 'async', id: msg.id, s: performance.now() - called });
+        result = await result;
+      }
       sendOk(msg.id, `${msg.m}#${msg.n}`, result, start && profileEnd(start, first));
     } catch (error) {
       sendErr(msg.id, error, undefined, start && profileEnd(start, false));

@@ -167,6 +167,41 @@ describe('auto(): the head start of async functions', () => {
   });
 });
 
+describe('auto(): a plain function that returns a promise', () => {
+  test('gets the head start once its first probe returns a promise: the calls waiting for it go to the loop at once', async () => {
+    await using pool = auto();
+    const flags = new SharedArrayBuffer(8);
+    const a = new Int32Array(flags);
+    const calls = Array.from({ length: 12 }, () => pool.run(w.promised, flags));
+    // Every call is held until flags[0] is set. Before, the calls after the two probes waited
+    // for a probe's answer, which never came while the probes were held: only 2 got going.
+    const deadline = Date.now() + 120_000; // a safety net, so a regression fails instead of hanging
+    try {
+      while (Atomics.load(a, 1) < 12) {
+        assert.ok(Date.now() < deadline, `only ${Atomics.load(a, 1)} of 12 calls started while the probes were held`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      Atomics.store(a, 0, 1); // let them all end, whatever happened, so close() can drain
+      Atomics.notify(a, 0);
+    }
+    assert.deepEqual(await Promise.all(calls), Array(12).fill('open'));
+    const runs = pool.stats().tasks['work.ts#promised']!.profile.runsByModel;
+    assert.ok(runs.threads >= 1 && runs.loop >= 1 && runs.loop + runs.threads === 12, JSON.stringify(runs));
+    await runMany(3, () => pool.run(w.promised, flags));
+    const d = pool.explain(w.promised);
+    assert.equal(d.model, 'loop', d.reason);
+  });
+
+  test('whose synchronous part is long stays on threads', async () => {
+    await using pool = auto();
+    await runMany(4, () => pool.run(w.spinThenPromise, 30));
+    const d = pool.explain(w.spinThenPromise);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.equal(pool.stats().tasks['work.ts#spinThenPromise']!.profile.runsByModel.loop, 0);
+  });
+});
+
 describe('auto(): a synchronous burst of calls to a new task', () => {
   test('is routed while the burst goes on: the probes are read synchronously', async () => {
     // One thread, started before the burst: a thread still starting needs the event loop to
