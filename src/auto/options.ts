@@ -21,8 +21,10 @@ export interface AutoOptions extends RunDefaults {
    * Probe `async function` tasks on the loop, where they are written to run, instead
    * of on threads (default true): no round trip to a thread before their calls
    * start. A synchronous slice over 10 ms of the thread's own time, or a loop too
-   * busy to tell, sends such a task to thread probes after all. false: every new
-   * task is probed on threads first.
+   * busy to tell, sends such a task to thread probes after all. A plain function
+   * that returns a promise gets the same head start once its first thread probe
+   * returns one (after a synchronous part under 10 ms). false: every new task is
+   * probed on threads first, and routed from their measurements.
    */
   headStart?: boolean;
   /** Options of the executors auto() drives. */
