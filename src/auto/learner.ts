@@ -51,8 +51,10 @@ export class Learner {
 
   envFor(ref: TaskRef): PolicyEnv {
     const pin = this.options.pin[ref.id];
-    const headStart = this.states.get(ref.id)?.headStart === true;
-    return { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }), ...(headStart && { headStart }) };
+    const s = this.states.get(ref.id);
+    const headStart = s?.headStart === true;
+    const synchronous = s?.synchronous === true;
+    return { ...this.env, threadOverheadMs: this.threadOverheadMs, ...(pin && { pin }), ...(headStart && { headStart }), ...(synchronous && { synchronous }) };
   }
 
   /** The full decision, with its reason (for explain() and stats()). */
@@ -104,6 +106,7 @@ export class Learner {
    * (a slice that would block the loop) keeps it on threads.
    */
   returnedPromise(s: TaskState, syncMs: number): void {
+    s.synchronous = false;
     if (s.promised || s.headStart || s.profile.samples >= this.env.probeRuns) return;
     s.promised = true;
     if (syncMs >= BLOCKING_SLICE_MS) return;

@@ -62,6 +62,12 @@ export interface PolicyEnv {
    * utilization over a run bounds the CPU the run could have used.
    */
   headStart?: boolean;
+  /**
+   * The task's probes returned plain values, no promise: all its work is on the
+   * thread that calls it. On the loop it would cost the same CPU on one core that
+   * threads spread over all of them, so a loop trial could never win (see LOOP_TRIAL_MS).
+   */
+  synchronous?: boolean;
 }
 
 export const DEFAULT_ENV: Omit<PolicyEnv, 'cores' | 'pin'> = {
@@ -146,7 +152,10 @@ export const PROCESSES_BETTER = 0.85;
  * tried on the loop: near a dispatch's cost, whether a thread saves time is a
  * matter of measurement, not of category (issue 13: readFileSync of small files
  * and an async zlib.gzip measured as CPU work on threads, yet ran fastest on
- * the loop — the libuv pool is the process's either way).
+ * the loop — the libuv pool is the process's either way). Only a task whose work is
+ * not all on its calling thread can win it: a synchronous task costs the loop the same
+ * CPU that threads run on every core (PolicyEnv.synchronous), and its trial's first
+ * inline run, cold, held the loop for 5–9 ms in a burst of 1 ms blurs.
  */
 export const LOOP_TRIAL_MS = 2;
 /** The loop wins its trial when its time per call, by this margin, is at most a thread's share (wall / threads). */
@@ -180,7 +189,7 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   const onThreads = profile.perModel.threads;
   const onLoop = profile.perModel.loop;
   const c = afterProbes(profile, env);
-  if (c.model === 'threads' && onThreads && onThreads.wallMs < LOOP_TRIAL_MS && !env.headStart) {
+  if (c.model === 'threads' && onThreads && onThreads.wallMs < LOOP_TRIAL_MS && !env.headStart && !env.synchronous) {
     // Short: measured on the loop as well, and put where a call costs least.
     if (!onLoop || onLoop.n < TRIAL_SAMPLES) return { ...c, trial: 'loop' };
     if (onLoop.wallMs * LOOP_MARGIN <= onThreads.wallMs / env.cores) return { model: 'loop', behaviour: 'tiny' };

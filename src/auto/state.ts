@@ -27,6 +27,8 @@ export interface TaskState {
   headStart: boolean;
   /** A worker run said whether it returns a promise (Learner.returnedPromise): asked once. */
   promised: boolean;
+  /** A probed run answered with a plain value: the task is synchronous (PolicyEnv.synchronous). */
+  synchronous: boolean;
   /** A head-start run saw a busy loop, which proves nothing: probe on threads too, when one is free. */
   inconclusive: boolean;
   /** A head-start run had a long first slice, forgiven once (see inline.ts). */
@@ -58,6 +60,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     fn: undefined,
     headStart: false,
     promised: false,
+    synchronous: false,
     inconclusive: false,
     coldSlice: false,
     measuring: 0,

@@ -32,12 +32,16 @@ export async function runOnWorker(
   measured?: (s: TaskState) => void,
 ): Promise<unknown> {
   const model: Model = pool.kind === 'processes' ? 'processes' : 'threads';
+  // Asked to say whether it returns a promise: an answer without that notice is a plain value.
+  const asks = profile && learner.asksAsync(s);
+  let promised = false;
   try {
     return await pool.submit(s.ref, input, false, options, {
       ...(profile && {
         onProfile: (p, runMs, cold) => {
           // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
           // (CPU beyond the wall time is the readings' own cost: the thread cannot run longer than it lived.)
+          if (asks && !promised && !s.promised) s.synchronous = true;
           const cpuMs = Math.min(p.cpu, p.wall);
           const sample = { wallMs: Math.max(cpuMs, p.wall - p.runQueue), cpuMs, elu: p.elu };
           if (!(p.first && !trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs }))) {
@@ -52,7 +56,12 @@ export async function runOnWorker(
           measured?.(s);
         },
       }),
-      ...(profile && learner.asksAsync(s) && { onAsync: (syncMs: number) => learner.returnedPromise(s, syncMs) }),
+      ...(asks && {
+        onAsync: (syncMs: number) => {
+          promised = true;
+          learner.returnedPromise(s, syncMs);
+        },
+      }),
     });
   } catch (error) {
     if (error instanceof WorkerCrashedError) learner.setProfile(s, addCrash({ ...s.profile, runs: s.total }, error.reason === 'out-of-memory'));

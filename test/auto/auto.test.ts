@@ -193,6 +193,17 @@ describe('auto(): a plain function that returns a promise', () => {
     assert.equal(d.model, 'loop', d.reason);
   });
 
+  test('a short synchronous calculation is not tried on the loop: it would cost the loop the same CPU, on one core', async () => {
+    await using pool = auto();
+    // 1.5 ms: above the tiny limit however loaded the machine (dispatch samples count at most 0.5 ms),
+    // under LOOP_TRIAL_MS, where a task that returns a promise is tried on the loop.
+    await runMany(6, () => pool.run(w.spin, 1.5));
+    const d = pool.explain(w.spin);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.doesNotMatch(d.reason, /tried on the loop/);
+    assert.equal(pool.stats().tasks['work.ts#spin']!.profile.runsByModel.loop, 0);
+  });
+
   test('whose synchronous part is long stays on threads', async () => {
     await using pool = auto();
     await runMany(4, () => pool.run(w.spinThenPromise, 30));

@@ -85,6 +85,9 @@ test('a short task measured on threads is tried on the loop, and stays there onl
   // Long enough on threads: no loop trial at all.
   d = decide(profile(LOOP_TRIAL_MS * 2, LOOP_TRIAL_MS * 2, 1, 5, { perModel: walls('threads', LOOP_TRIAL_MS * 2) }), env);
   assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  // Synchronous (its probes returned plain values): the loop would cost the same CPU on one core, no trial.
+  d = decide(profile(short, short, 1, 5, { perModel: walls('threads', short) }), { ...env, synchronous: true });
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'calculating', undefined]);
   // Waiting on the loop already: no trial.
   d = decide(profile(short, 0, 0.1, 5, { perModel: walls('threads', short) }), env);
   assert.deepEqual([d.model, d.behaviour, d.trial], ['loop', 'waiting-async', undefined]);
