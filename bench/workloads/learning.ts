@@ -5,6 +5,7 @@
  * max(20 ms, 5 % of the best model's time), bursts of 100 to 100,000 calls).
  *
  *   npx tsx bench/workloads/learning.ts [--rounds 5] [--sizes 100,1000,10000,100000] [--task countTokens,lookup]
+ *   npx tsx bench/workloads/learning.ts --task blur,gzipBlock --sizes 100,1000 (short tasks; 100,000 blurs would take minutes)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,9 @@ type Model = 'loop' | 'threads' | 'auto';
 const inputs = {
   countTokens: (i: number) => ([t.countTokens, `token ${i} and a few more words ${i % 17}`] as const),
   lookup: (i: number) => [t.lookup, `k${i % 12_000}`] as const,
+  // Short, not tiny: 1 ms of CPU (threads win), and work handed to libuv behind a promise (the loop's).
+  blur: () => [t.blur, 3] as const,
+  gzipBlock: () => [t.gzipBlock, 6] as const,
 };
 type TaskName = keyof typeof inputs;
 
