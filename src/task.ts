@@ -7,7 +7,6 @@
  */
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
-import { threadId as currentThreadId } from 'node:worker_threads';
 import { InvalidOptionError, TaskNotFoundError } from './errors.js';
 import { isTypeScriptUrl, taskModuleUrl } from './module-url.js';
 
@@ -32,11 +31,6 @@ export interface TaskContext<M = unknown> {
   readonly threadId: number;
   /** The process the task runs in. */
   readonly pid: number;
-}
-
-/** A context for a task called directly on this thread (inline): messages go nowhere. */
-export function inlineContext(signal: AbortSignal, onMessage?: (message: unknown) => void): TaskContext {
-  return { signal, emit: onMessage ?? (() => {}), workerId: 0, threadId: currentThreadId, pid: process.pid };
 }
 
 /** A task body: `(input, context) => output | Promise<output>`. */

@@ -15,7 +15,7 @@ import { threadRunDelayMs, threadSwitches } from '../demo/proc.js';
 import { nearestRank } from '../stats.js';
 import { startLoopDelay } from './loop-delay.js';
 import type { BenchModel, LoopDelay, RoundSample } from './types.js';
-import { inlineContext } from '../task.js';
+import { inlineContext } from '../inline-context.js';
 
 const MAKE: Record<Exclude<BenchModel, 'sequential'>, () => Executor> = {
   loop: () => loop(),

@@ -7,7 +7,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Executor, RunOptions } from '../executor.js';
-import { inlineContext, isTaskRef, taskLabel, type Task } from '../task.js';
+import { isTaskRef, taskLabel, type Task } from '../task.js';
+import { inlineContext } from '../inline-context.js';
 import { auto } from '../auto/index.js';
 import { loop } from '../loop/index.js';
 import { processes } from '../processes/index.js';

@@ -8,9 +8,8 @@
  * Synchronous tasks are answered without touching a promise, which keeps the
  * per-task cost of tiny tasks low.
  */
-import { threadId, type TransferListItem } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
 import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
 import { serializeError, deserializeError, plainError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';
@@ -38,14 +37,19 @@ export interface Port {
   post(message: FromWorker, transfer?: TransferListItem[]): void;
 }
 
-/** Who runs the tasks of this thread or process; set by the entry (threads/worker.ts, processes/child.ts). */
-export const identity = { workerId: 0 };
-/** What the pool asked this worker to report; set by the entry (threads({ maxMemoryMb }) asks for the heap). */
-export const reporting = { heap: false };
+/**
+ * Who runs the tasks of this thread or process; set by the entry (threads/worker.ts,
+ * processes/child.ts). The runner itself imports neither node:worker_threads nor node:v8:
+ * a child process would load them (~4 ms at start-up) for a thread id that is always 0
+ * there and a heap reading only threads ask for.
+ */
+export const identity = { workerId: 0, threadId: 0 };
+/** What the pool asked this worker to report; set by the entry (threads({ maxMemoryMb }) asks for the heap, in MB). */
+export const reporting: { heapMb: (() => number) | undefined } = { heapMb: undefined };
 
 /** Add the heap used (MB) to an answer when the pool asked for it: it checks maxMemoryMb between tasks with it. */
 function withHeap<M extends Extract<FromWorker, { h?: number }>>(message: M): M {
-  if (reporting.heap) message.h = getHeapStatistics().used_heap_size / 1_048_576;
+  if (reporting.heapMb) message.h = reporting.heapMb();
   return message;
 }
 
@@ -85,7 +89,7 @@ class Context implements TaskContext {
     return identity.workerId;
   }
   get threadId(): number {
-    return threadId;
+    return identity.threadId;
   }
   get pid(): number {
     return process.pid;

@@ -12,8 +12,6 @@
  * The thread costs about 1.5 MB and a few ms of CPU at start-up, off the path
  * to 'ready'. It gets no execArgv, so no loader (tsx) is loaded into it.
  */
-import { Worker } from 'node:worker_threads';
-
 const CHECK_EVERY_MS = 1_000;
 
 /**
@@ -46,8 +44,11 @@ function startWatchdogThread(): void {
       if (process.ppid !== ppid) process.kill(${process.pid}, 'SIGKILL');
     }, ${CHECK_EVERY_MS});
   `;
-  const worker = new Worker(source, { eval: true, execArgv: [], env: {}, stdout: false, stderr: false });
-  // It must never keep the child alive, nor take it down if it fails.
-  worker.unref();
-  worker.on('error', () => {});
+  // Imported here, not at the top: on Linux (the death signal) a child never loads node:worker_threads.
+  void import('node:worker_threads').then(({ Worker }) => {
+    const worker = new Worker(source, { eval: true, execArgv: [], env: {}, stdout: false, stderr: false });
+    // It must never keep the child alive, nor take it down if it fails.
+    worker.unref();
+    worker.on('error', () => {});
+  });
 }

@@ -1,6 +1,7 @@
 // Entry point of every pool thread: hand messages from the pool to the shared runner.
 import { parentPort, threadId, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { createRunner, identity, reporting } from '../pool/runner.js';
 import type { ToWorker } from '../pool/protocol.js';
 import { SpinPolicy, spinOnce } from './spin.js';
@@ -9,6 +10,8 @@ const port = parentPort;
 if (!port) throw new Error('boundwise: threads/worker.js must be started as a worker thread');
 /** Where answers go: the pool's own port once it arrives (the first message), which the pool can also read synchronously. */
 let out: MessagePort = port;
+identity.threadId = threadId;
+const heapMb = (): number => getHeapStatistics().used_heap_size / 1_048_576;
 const handle = createRunner({ post: (m, transfer) => out.postMessage(m, transfer) }, `thread ${threadId}`);
 
 /**
@@ -45,7 +48,7 @@ port.on('message', (m: ToWorker) => {
   if (m.t === 'port') {
     out = m.port;
     identity.workerId = m.w;
-    reporting.heap = m.h === true;
+    reporting.heapMb = m.h === true ? heapMb : undefined;
     out.postMessage({ t: 'ready' });
     return;
   }

@@ -77,3 +77,10 @@ test('a TypeScript app under node --import tsx', async () => {
 test("a TypeScript app under Node's type stripping", { skip: !stripsTypes && `Node ${process.version} has no type stripping` }, async () => {
   assert.deepEqual(await runApp(['--experimental-strip-types', '--no-warnings', 'app.ts']), expected);
 });
+
+test('a task module that imports boundwise itself: transfer(), the context and errors across the two copies', async () => {
+  const result = (await runApp(['copies.mjs'])) as Record<string, { mainThread: boolean }>;
+  const common = { data: [7, 7, 7], workerId: 1, messages: ['from worker 1'], failed: 'Error E_ORDER no such order' };
+  assert.deepEqual(result.threads, { ...common, mainThread: false });
+  assert.deepEqual(result.processes, { ...common, mainThread: true });
+});
