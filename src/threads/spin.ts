@@ -18,6 +18,10 @@
  * busy machine the thread polls for one spin in every few hundred answers —
  * enough to notice when a core becomes free again — and sleeps otherwise.
  *
+ * A spin lasts at most SESSION_MS however many tasks it catches: a caller that keeps
+ * sending would otherwise keep the thread out of its event loop, and a task's leftover
+ * timers would not fire.
+ *
  * Pure: the clock is passed in, so the rule is tested without threads.
  */
 
@@ -25,6 +29,8 @@
 export const SPIN_MS = 0.05;
 /** A gap between two clock reads inside a spin longer than this (ms) means the thread was preempted. */
 export const PREEMPTED_MS = 0.2;
+/** The longest one spin keeps the thread out of its event loop, ms. */
+export const SESSION_MS = 10;
 /** The most answers skipped between two spins. */
 export const MAX_SKIP = 256;
 
@@ -73,6 +79,8 @@ export class SpinPolicy {
  */
 export function spinOnce(poll: () => boolean, busy: () => boolean, now: () => number): SpinOutcome {
   let last = now();
+  // A caller that keeps sending would keep the thread out of its event loop: bounded.
+  const end = last + SESSION_MS;
   let until = last + SPIN_MS;
   let caught = false;
   while (!busy()) {
@@ -80,6 +88,7 @@ export function spinOnce(poll: () => boolean, busy: () => boolean, now: () => nu
     const t = now();
     if (t - last > PREEMPTED_MS && !got) return 'preempted';
     last = t;
+    if (t > end) break;
     if (got) {
       caught = true;
       until = t + SPIN_MS;

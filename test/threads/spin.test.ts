@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_SKIP, PREEMPTED_MS, SPIN_MS, SpinPolicy, spinOnce } from '../../src/threads/spin.js';
+import { MAX_SKIP, PREEMPTED_MS, SESSION_MS, SPIN_MS, SpinPolicy, spinOnce } from '../../src/threads/spin.js';
 
 /** A clock that advances `step` ms per read, with jumps at given reads. */
 function clock(step: number, jumps: Record<number, number> = {}) {
@@ -45,6 +45,14 @@ describe('spinOnce()', () => {
     // The read after the 3rd poll (which handled a task) is 5 ms later: the task's own run.
     const outcome = spinOnce(() => ++polls === 3, () => false, clock(0.001, { 3: 5 }));
     assert.equal(outcome, 'caught');
+  });
+
+  test('a caller that never stops sending: the spin still ends after SESSION_MS, so the event loop runs', () => {
+    let polls = 0;
+    // A task every poll, 10 µs apart; the bound on polls only keeps a broken spin from hanging the test.
+    const outcome = spinOnce(() => ++polls < 1e6, () => false, clock(0.01));
+    assert.equal(outcome, 'caught');
+    assert.ok(polls <= SESSION_MS / 0.01 + 2, `${polls} polls: more than ${SESSION_MS} ms of them`);
   });
 
   test('a handled task that is still running (async) ends the spin', () => {
