@@ -6,8 +6,8 @@
  *   pinned ─────────────────────────────▶ the pin
  *   crashed its worker / out of memory ─▶ processes (isolation), even while still probing
  *   unknown, an async function ─────────▶ loop    (probe there: written to wait; see headStart)
+ *   shorter than a dispatch ────────────▶ loop   (inline: dispatch would cost more than the work; one run decides)
  *   unknown (fewer than probeRuns) ─────▶ threads (probe: own CPU clock and event loop; safe if it blocks)
- *   shorter than a dispatch ────────────▶ loop   (inline: dispatch would cost more than the work)
  *   waiting, event loop idle ───────────▶ loop   (async waiting)
  *   waiting, event loop busy ───────────▶ threads, sized cores × (1 + wait/compute) (blocking waits)
  *   calculating ────────────────────────▶ threads
@@ -182,10 +182,14 @@ function calculating(profile: TaskProfile): Choice {
 export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   if (env.pin) return { model: env.pin, behaviour: 'pinned' };
   if (profile.crashes > 0) return { model: 'processes', behaviour: 'crashing' };
-  if (profile.samples < env.probeRuns) return { model: env.headStart ? 'loop' : 'threads', behaviour: 'unknown' };
   // Shorter than a dispatch: inline wins whether it calculates or waits (and at this
-  // scale the CPU clock is too coarse to tell the two apart anyway).
-  if (profile.wallMs < env.threadOverheadMs * env.inlineFactor) return { model: 'loop', behaviour: 'tiny' };
+  // scale the CPU clock is too coarse to tell the two apart anyway). One run decides it: a
+  // task's first runs are its slowest (cold code, lazy imports), so one that is already this
+  // short is no longer warm; waiting for the second probe kept a burst of tiny calls at the
+  // gate for another round trip (on a loaded machine, another wake-up of a thread).
+  const tiny = profile.samples > 0 && profile.wallMs < env.threadOverheadMs * env.inlineFactor;
+  if (tiny) return { model: 'loop', behaviour: 'tiny' };
+  if (profile.samples < env.probeRuns) return { model: env.headStart ? 'loop' : 'threads', behaviour: 'unknown' };
   const onThreads = profile.perModel.threads;
   const onLoop = profile.perModel.loop;
   const c = afterProbes(profile, env);

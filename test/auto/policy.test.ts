@@ -14,6 +14,8 @@ function profile(wallMs: number, cpuMs: number, elu: number, samples = 5, extra:
 const cases: Array<{ name: string; p: TaskProfile; env?: Partial<PolicyEnv>; model: string; behaviour: string; reason: RegExp }> = [
   { name: 'unknown task: probe on threads', p: NEW_PROFILE, model: 'threads', behaviour: 'unknown', reason: /probing \(0 of 2/ },
   { name: 'one sample is still a probe', p: profile(10, 9, 1, 1), model: 'threads', behaviour: 'unknown', reason: /probing \(1 of 2/ },
+  { name: 'one sample shorter than a dispatch decides: tiny (a first run is the slowest)', p: profile(0.02, 0.02, 1, 1), model: 'loop', behaviour: 'tiny', reason: /takes only 0\.02 ms/ },
+  { name: 'one sample just over the tiny limit is still a probe', p: profile(0.11, 0.11, 1, 1), model: 'threads', behaviour: 'unknown', reason: /probing \(1 of 2/ },
   { name: 'an async function (head start) is probed on the loop', p: NEW_PROFILE, env: { headStart: true }, model: 'loop', behaviour: 'unknown', reason: /^loop — probing \(0 of 2 runs measured\) on the event loop/ },
   { name: 'a head start ends with the probes: then the numbers decide', p: profile(30, 29, 1, 2), env: { headStart: true }, model: 'threads', behaviour: 'calculating', reason: /calculates/ },
   { name: 'async waiting → loop', p: profile(50, 0.5, 0.02), model: 'loop', behaviour: 'waiting-async', reason: /loop — waits 99 % of its 50 ms/ },
