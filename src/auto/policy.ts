@@ -152,12 +152,20 @@ export const PROCESSES_BETTER = 0.85;
  * tried on the loop: near a dispatch's cost, whether a thread saves time is a
  * matter of measurement, not of category (issue 13: readFileSync of small files
  * and an async zlib.gzip measured as CPU work on threads, yet ran fastest on
- * the loop — the libuv pool is the process's either way). Only a task whose work is
- * not all on its calling thread can win it: a synchronous task costs the loop the same
- * CPU that threads run on every core (PolicyEnv.synchronous), and its trial's first
- * inline run, cold, held the loop for 5–9 ms in a burst of 1 ms blurs.
+ * the loop — the libuv pool is the process's either way). A synchronous task costs the
+ * loop the same CPU that threads run on every core (PolicyEnv.synchronous), so it is
+ * tried only when it is very short (SYNC_LOOP_TRIAL_MS): a trial's first inline run,
+ * cold, held the loop for 5–9 ms in a burst of 1 ms blurs.
  */
 export const LOOP_TRIAL_MS = 2;
+/**
+ * A synchronous task is tried on the loop only below this (ms on a thread): there a
+ * thread's measurement is mostly the noise of a cold or preempted run, and the task
+ * may well be tiny (issue 13: 5,000 token counts of 1 µs measured 0.15 ms on warm
+ * threads under load, were routed there and took 0.9 s against the loop's 35 ms).
+ * Its trial's cold inline runs cost the loop a few ms at most.
+ */
+export const SYNC_LOOP_TRIAL_MS = 0.5;
 /** The loop wins its trial when its time per call, by this margin, is at most a thread's share (wall / threads). */
 export const LOOP_MARGIN = 1.1;
 
@@ -193,7 +201,7 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   const onThreads = profile.perModel.threads;
   const onLoop = profile.perModel.loop;
   const c = afterProbes(profile, env);
-  if (c.model === 'threads' && onThreads && onThreads.wallMs < LOOP_TRIAL_MS && !env.headStart && !env.synchronous) {
+  if (c.model === 'threads' && onThreads && onThreads.wallMs < (env.synchronous ? SYNC_LOOP_TRIAL_MS : LOOP_TRIAL_MS) && !env.headStart) {
     // Short: measured on the loop as well, and put where a call costs least.
     if (!onLoop || onLoop.n < TRIAL_SAMPLES) return { ...c, trial: 'loop' };
     if (onLoop.wallMs * LOOP_MARGIN <= onThreads.wallMs / env.cores) return { model: 'loop', behaviour: 'tiny' };

@@ -10,6 +10,8 @@
  */
 import type { RunOptions } from '../executor.js';
 import type { Executors } from './executors.js';
+import type { ThreadPool } from '../threads/index.js';
+import type { ProcessPool } from '../processes/index.js';
 import type { Inline } from './inline.js';
 import type { Learner } from './learner.js';
 import type { Choice } from './policy.js';
@@ -73,12 +75,12 @@ export class Router {
     if (trial && model === 'loop') return executors.loop.run(this.inline.body(s), input, options).finally(this.trialOver(s));
     if (model === 'loop') return executors.loop.run(this.inline.body(s), input, options);
     if (trial) return runOnWorker(learner, executors.procs, s, input, options, true).finally(this.trialOver(s));
-    if (model === 'processes') return runOnWorker(learner, executors.procs, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
+    if (model === 'processes') return this.measured(s, executors.procs, input, options, false);
     if (d.behaviour === 'waiting-blocking') {
       const pool = executors.blockingPool(d.threads ?? learner.env.cores, learner.env.cores, s.profile.wallMs);
-      return runOnWorker(learner, pool, s, input, options, this.shouldProfile(s), this.wakeIfWaiting);
+      return this.measured(s, pool, input, options, false);
     }
-    if (d.behaviour !== 'unknown') return runOnWorker(learner, executors.cpu, s, input, options, resample || this.shouldProfile(s), this.wakeIfWaiting);
+    if (d.behaviour !== 'unknown') return this.measured(s, executors.cpu, input, options, resample);
     s.probing++;
     // The probe is over when its answer is handled (which poll() may do inside a synchronous
     // burst, where a promise's finally would not run until the burst ends), or when it fails.
@@ -104,7 +106,20 @@ export class Router {
     if (s.gate.size > 0) queueMicrotask(() => this.probes.wake());
   };
 
+  /** A routed call on a worker, with a measurement request now and then (see shouldProfile). */
+  private measured(s: TaskState, pool: ThreadPool | ProcessPool, input: unknown, options: RunOptions | undefined, force: boolean): Promise<unknown> {
+    if (!force && !this.shouldProfile(s)) return runOnWorker(this.learner, pool, s, input, options, false, this.wakeIfWaiting);
+    s.profiling++;
+    return runOnWorker(this.learner, pool, s, input, options, true, this.wakeIfWaiting).finally(() => s.profiling--);
+  }
+
+  /**
+   * Measure the first DENSE_SAMPLES runs, counting those still out: a burst of
+   * thousands routed at once from the gate was all sent with a measurement
+   * request before the first answer came back, and a measured run is never
+   * batched (issue 13: 5,000 tiny calls took 0.9 s on threads, one message each).
+   */
   private shouldProfile(s: TaskState): boolean {
-    return s.profile.samples < DENSE_SAMPLES || s.total % PROFILE_EVERY === 0;
+    return s.profile.samples + s.profiling < DENSE_SAMPLES || s.total % PROFILE_EVERY === 0;
   }
 }

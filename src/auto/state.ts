@@ -15,6 +15,8 @@ export interface TaskState {
   choice: Choice | undefined;
   /** Probes of it running now, and calls of its processes trial. */
   probing: number;
+  /** Worker runs of it sent with a measurement request and not answered yet. */
+  profiling: number;
   trials: number;
   /** Inline runs so far (tiny ones are measured one in INLINE_SAMPLE_EVERY). */
   inlineRuns: number;
@@ -53,6 +55,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     total: 0,
     choice: undefined,
     probing: 0,
+    profiling: 0,
     trials: 0,
     inlineRuns: 0,
     resampledAt: performance.now(),

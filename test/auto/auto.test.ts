@@ -213,6 +213,20 @@ describe('auto(): a plain function that returns a promise', () => {
   });
 });
 
+describe('auto(): a burst routed to threads from the gate', () => {
+  test('is measured only for its first runs and then now and then, so the rest can be batched', async () => {
+    await using pool = auto({ threads: { max: 2 }, maxBlockingThreads: 0 });
+    // 60 calls at once: all wait at the gate for the probes, then go to threads together, before any
+    // measured run has answered. Measured runs are never batched; all 60 were measured before.
+    // 4 ms: over LOOP_TRIAL_MS (no loop trial to trickle them out), under PROCESS_TRIAL_MS.
+    await Promise.all(Array.from({ length: 60 }, () => pool.run(w.spin, 4)));
+    const p = pool.stats().tasks['work.ts#spin']!.profile;
+    assert.equal(p.runsByModel.threads, 60, pool.explain(w.spin).reason);
+    // Probes, the first 8 (counting those still out) and one in 8 after them.
+    assert.ok(p.samples <= 4 + 8 + 60 / 8 + 1, `${p.samples} of 60 runs were measured`);
+  });
+});
+
 describe('auto(): a synchronous burst of calls to a new task', () => {
   test('is routed while the burst goes on: the probes are read synchronously', async () => {
     // One thread, started before the burst: a thread still starting needs the event loop to

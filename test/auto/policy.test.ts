@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -90,6 +90,13 @@ test('a short task measured on threads is tried on the loop, and stays there onl
   // Synchronous (its probes returned plain values): the loop would cost the same CPU on one core, no trial.
   d = decide(profile(short, short, 1, 5, { perModel: walls('threads', short) }), { ...env, synchronous: true });
   assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'calculating', undefined]);
+  // …unless it is very short on threads, where that measurement is mostly a cold or preempted run's noise.
+  const veryShort = SYNC_LOOP_TRIAL_MS * 0.6;
+  d = decide(profile(veryShort, veryShort, 1, 5, { perModel: walls('threads', veryShort) }), { ...env, synchronous: true });
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'calculating', 'loop']);
+  // A token count of 1 µs that measured 0.3 ms on threads: 1 µs on the loop wins.
+  d = decide(profile(veryShort, veryShort, 1, 5, { perModel: { ...walls('threads', veryShort), ...walls('loop', 0.001) } }), { ...env, synchronous: true });
+  assert.deepEqual([d.model, d.behaviour], ['loop', 'tiny']);
   // Waiting on the loop already: no trial.
   d = decide(profile(short, 0, 0.1, 5, { perModel: walls('threads', short) }), env);
   assert.deepEqual([d.model, d.behaviour, d.trial], ['loop', 'waiting-async', undefined]);
