@@ -9,6 +9,7 @@ import { threads } from '../../src/threads/index.js';
 import { tasks } from '../../src/task.js';
 import { ExecutorBrokenError, WorkerCrashedError } from '../../src/errors.js';
 import { rejection } from '../helpers/rejection.js';
+import { readdirSync, readlinkSync } from 'node:fs';
 
 const c = tasks<typeof import('../fixtures/threads/crashy.js')>(new URL('../fixtures/threads/crashy.ts', import.meta.url));
 const o = tasks<typeof import('../fixtures/threads/other.js')>(new URL('../fixtures/threads/other.ts', import.meta.url));
@@ -161,5 +162,32 @@ describe('threads(): poll() reads answers without yielding to the event loop', (
     }
     assert.equal(pool.stats().completed, 2, 'handled before the loop yielded');
     assert.equal(await result, 5);
+  });
+});
+
+describe('threads(): the CPU clock file each thread keeps open', () => {
+  const openFiles = () =>
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return 'gone';
+        }
+      })
+      .filter((target) => target.includes('/schedstat'));
+  test('is closed once the thread is gone: after crashes, recycling and close()', { skip: process.platform !== 'linux' && 'Linux only (/proc)' }, async () => {
+    // A first pool starts what any pool needs once per process (libuv's own descriptors).
+    const warm = threads({ min: 1, max: 1 });
+    await warm.run(f.echo, 'warm');
+    await warm.close();
+    const before = openFiles();
+    const pool = threads({ min: 2, max: 2 });
+    for (let i = 0; i < 8; i++) assert.equal(await pool.run(f.add, { a: i, b: 1 }), i + 1);
+    await rejection(pool.run(c.exitNow, 3)); // a thread dies with its descriptor open
+    pool.recycleWorkers(); // the others are replaced
+    for (let i = 0; i < 8; i++) assert.equal(await pool.run(f.add, { a: i, b: 2 }), i + 2);
+    await pool.close();
+    assert.deepEqual(openFiles(), before, 'schedstat descriptors left open after close()');
   });
 });
