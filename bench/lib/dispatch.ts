@@ -80,3 +80,22 @@ export function echoClient<W>(
     close,
   };
 }
+
+/**
+ * A peer's close that may not finish: poolifier's destroy() has been seen to wait
+ * forever after a burst on a loaded machine (its workers idle, the promise never
+ * settled). After `ms` the bench says so and runs `force` (terminate its workers
+ * itself), so one peer's shutdown cannot hang the whole benchmark.
+ */
+export async function boundedClose(name: string, close: () => Promise<unknown>, force: () => Promise<unknown> | unknown, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const outcome = await Promise.race([close().then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    console.log(`  (${name}: close did not finish in ${ms / 1000} s; its workers were stopped by the bench)`);
+    await force();
+  }
+}

@@ -11,7 +11,7 @@ import { FixedClusterPool } from 'poolifier';
 import type { processes as processesFn } from '../../src/processes/index.js';
 import type { threads as threadsFn } from '../../src/threads/index.js';
 import type { tasks as tasksFn } from '../../src/task.js';
-import { echoClient, type Contender } from './dispatch.js';
+import { boundedClose, echoClient, type Contender } from './dispatch.js';
 
 export type { Contender };
 
@@ -55,7 +55,10 @@ export function processPeers(bw: Boundwise, execArgv: string[]): Record<string, 
         enableTasksQueue: true,
         settings: { execArgv },
       });
-      return { name: 'poolifier cluster', run: (x) => pool.execute(x), close: () => pool.destroy() };
+      const force = () => {
+        for (const node of pool.workerNodes) node.worker.kill('SIGKILL');
+      };
+      return { name: 'poolifier cluster', run: (x) => pool.execute(x), close: () => boundedClose('poolifier cluster', () => pool.destroy(), force) };
     },
     'raw fork (advanced)': () => rawFork('advanced', execArgv),
     'raw fork (json)': () => rawFork('json', execArgv),

@@ -8,7 +8,7 @@ import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
 import { FixedThreadPool } from 'poolifier';
 import { threads, tasks } from './boundwise.js';
-import { echoClient, type Contender } from './dispatch.js';
+import { boundedClose, echoClient, type Contender } from './dispatch.js';
 
 export type { Contender };
 
@@ -46,7 +46,8 @@ export function workerpoolPeer(): Contender {
 
 export function poolifier(): Contender {
   const pool = new FixedThreadPool(THREADS, here('poolifier-worker.mjs').pathname, { enableTasksQueue: true });
-  return { name: 'poolifier', run: (x) => pool.execute(x), close: () => pool.destroy() };
+  const force = () => Promise.all(pool.workerNodes.map((node) => node.worker.terminate()));
+  return { name: 'poolifier', run: (x) => pool.execute(x), close: () => boundedClose('poolifier', () => pool.destroy(), force) };
 }
 
 /** The floor: two bare workers, round-robin, one message per task, a map of resolvers. */
