@@ -48,7 +48,9 @@ describe('cluster security', { skip: redisSkip }, () => {
     symlinkSync(join(base, 'outside', 'evil.mjs'), join(root, 'link.mjs'));
     worker = await startWorker({ redis: redis.url, queue: Q, executor: 'loop', root, extra: ['--max-input', '1000'] });
     queue = new Queue(Q, { connection: { host: '127.0.0.1', port: redis.port } });
-    events = new QueueEvents(Q, { connection: { host: '127.0.0.1', port: redis.port } });
+    // From the stream's start, not '$': "ready" is the connection, not the first XREAD, and a job
+    // that finished between the two would be waited for forever (seen once on a loaded machine).
+    events = new QueueEvents(Q, { connection: { host: '127.0.0.1', port: redis.port }, lastEventId: '0-0' });
     await events.waitUntilReady();
   });
   after(async () => {
