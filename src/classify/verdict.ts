@@ -20,8 +20,9 @@
  *   busy 25–75% of the time                         → mixed (with both shares)
  *   otherwise, over the busy intervals:
  *     uses ≥ 1.5 cores                               → calculating in parallel on N
- *     ≈2+ threads of one process share the work, and
- *     threads give up the CPU ≥ 200 times per CPU-s  → lock-bound (GIL or one lock)
+ *     ≥ 1.5 threads of one process share the work, none
+ *     doing over 80 %, and threads give up the CPU
+ *     ≥ 200 times per CPU-s                         → lock-bound (GIL or one lock)
  *     wants ≥ 1.3 cores, ≥ 1.5 threads sharing, none
  *     doing over 80 % (crowded machine: it got less
  *     than it asked)                                 → calculating in parallel on N (≤ the machine's cores)
@@ -52,8 +53,10 @@ export const THRESHOLDS = {
   crowdedParallelMaxTopShare: 0.8,
   /** Threads or processes sharing the work from which the work counts as "in" them (workIn). */
   sharingWorkers: 1.5,
-  /** Lock-bound needs at least this many threads sharing the work… */
-  lockMinSharingThreads: 1.8,
+  /** Lock-bound needs at least this many threads of one process sharing the work, none doing
+   *  over crowdedParallelMaxTopShare of it… (1.5, not more: on a quiet machine with many cores
+   *  the GIL can ping-pong mostly between two of four threads, 70/30, a ratio of ~1.7) */
+  lockMinSharingThreads: 1.5,
   /** …and at least this many voluntary switches per CPU-second: threads handing a lock
    *  over (CPython's GIL: 600–1,100 measured here; compute-bound worker threads: < 100). */
   lockMinSwitchesPerCpuSecond: 200,
@@ -168,7 +171,13 @@ function judgeBusy(b: BusyFigures, machineCores: number): { kind: BusyKind; reas
   }
   // A lock is shared by the threads of one process: several processes taking turns at about
   // one core (a chatty pool fed one item at a time) are not lock-bound.
-  if (b.sharingThreadsInProcess >= THRESHOLDS.lockMinSharingThreads && b.voluntaryPerCpuSecond >= THRESHOLDS.lockMinSwitchesPerCpuSecond) {
+  // One thread doing most of the work beside helpers that sleep and wake (npm: 82–89 % on its
+  // main thread) hands nothing over: that is one core's work, not a lock.
+  if (
+    b.sharingThreadsInProcess >= THRESHOLDS.lockMinSharingThreads &&
+    b.topShare <= THRESHOLDS.crowdedParallelMaxTopShare &&
+    b.voluntaryPerCpuSecond >= THRESHOLDS.lockMinSwitchesPerCpuSecond
+  ) {
     return {
       kind: 'lock-bound',
       reasons: [

@@ -101,6 +101,17 @@ const cases: Array<{ name: string; shapes: Shape[]; cores?: number; kind: Verdic
     oversubscribed: true,
   },
   {
+    // A quiet machine with many cores: the GIL went back and forth mostly between two of the four.
+    name: 'GIL handed mostly between two of four threads (70/30) is lock-bound',
+    shapes: times(10, { cpu: 98, threads: [69, 27, 1, 1], voluntary: 70, involuntary: 5 }),
+    kind: 'lock-bound',
+  },
+  {
+    name: 'one thread doing 85 % beside helpers that sleep and wake often is one core, not a lock',
+    shapes: times(10, { cpu: 98, threads: [83, 4, 4, 4, 3], voluntary: 60, involuntary: 5 }),
+    kind: 'calculating-one-core',
+  },
+  {
     name: 'four threads sharing one core without lock hand-overs',
     shapes: times(10, { cpu: 98, threads: [25, 25, 24, 24], voluntary: 2, involuntary: 40 }),
     kind: 'calculating-one-core',
