@@ -92,8 +92,12 @@ export async function boundedClose(name: string, close: () => Promise<unknown>, 
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), ms);
   });
-  const outcome = await Promise.race([close().then(() => 'closed' as const), late]);
-  clearTimeout(timer);
+  let outcome: 'closed' | 'late';
+  try {
+    outcome = await Promise.race([close().then(() => 'closed' as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
   if (outcome === 'late') {
     console.log(`  (${name}: close did not finish in ${ms / 1000} s; its workers were stopped by the bench)`);
     await force();

@@ -44,21 +44,20 @@ export const THRESHOLDS = {
   calculatingMinBusyShare: 0.75,
   /** Cores used while busy from which the work runs in parallel. */
   parallelCores: 1.5,
-  /** On a crowded machine: parallel when wanting this many cores (no single thread can want
-   *  more than one) with at least this many threads sharing the work. */
-  crowdedParallelWanted: 1.3,
-  crowdedParallelSharingThreads: 1.5,
-  /** …and no thread doing more than this share of the work: a one-core program with helper
-   *  threads (npm: 82–89 % on its main thread) wants more than a core only in queueing. */
-  crowdedParallelMaxTopShare: 0.8,
-  /** Threads or processes sharing the work from which the work counts as "in" them (workIn). */
+  /** Threads or processes sharing the work from which the work counts as spread over them
+   *  (workIn, the crowded-machine rule, lock-bound: see spreadOverThreads)… (1.5, not more: on
+   *  a quiet machine with many cores the GIL can ping-pong mostly between two of four threads,
+   *  70/30, a ratio of ~1.7) */
   sharingWorkers: 1.5,
-  /** Lock-bound needs at least this many threads of one process sharing the work, none doing
-   *  over crowdedParallelMaxTopShare of it… (1.5, not more: on a quiet machine with many cores
-   *  the GIL can ping-pong mostly between two of four threads, 70/30, a ratio of ~1.7) */
-  lockMinSharingThreads: 1.5,
-  /** …and at least this many voluntary switches per CPU-second: threads handing a lock
-   *  over (CPython's GIL: 600–1,100 measured here; compute-bound worker threads: < 100). */
+  /** …with no thread doing more than this share of it: a one-core program with helper
+   *  threads (npm: 82–89 % on its main thread) is one thread's work. */
+  maxTopShare: 0.8,
+  /** On a crowded machine: parallel when the work is spread over threads and wants this many
+   *  cores (no single thread can want more than one). */
+  crowdedParallelWanted: 1.3,
+  /** Lock-bound: the work spread over threads of one process, and at least this many voluntary
+   *  switches per CPU-second: threads handing a lock over (CPython's GIL: 600–1,100 measured
+   *  here; compute-bound worker threads: < 100). */
   lockMinSwitchesPerCpuSecond: 200,
   /** Oversubscribed when threads waited for a core this long relative to their CPU time… */
   oversubscribedDelayPerCpu: 0.3,
@@ -150,11 +149,16 @@ function busyFigures(busy: Interval[]): BusyFigures {
   };
 }
 
+/** `sharing` threads shared the work, and none did most of it (see THRESHOLDS.sharingWorkers). */
+function spreadOverThreads(sharing: number, topShare: number): boolean {
+  return sharing >= THRESHOLDS.sharingWorkers && topShare <= THRESHOLDS.maxTopShare;
+}
+
 /** Where the busy work ran (see WorkIn). */
 export function workIn(b: Pick<BusyFigures, 'sharingThreads' | 'sharingProcesses' | 'topShare'>): WorkIn {
   if (b.sharingProcesses >= THRESHOLDS.sharingWorkers) return 'processes';
   // One thread doing most of it, with helpers beside it, is work in one thread.
-  return b.sharingThreads >= THRESHOLDS.sharingWorkers && b.topShare <= THRESHOLDS.crowdedParallelMaxTopShare ? 'threads' : 'one-thread';
+  return spreadOverThreads(b.sharingThreads, b.topShare) ? 'threads' : 'one-thread';
 }
 
 function judgeBusy(b: BusyFigures, machineCores: number): { kind: BusyKind; reasons: string[]; parallelCores?: number } {
@@ -173,11 +177,7 @@ function judgeBusy(b: BusyFigures, machineCores: number): { kind: BusyKind; reas
   // one core (a chatty pool fed one item at a time) are not lock-bound.
   // One thread doing most of the work beside helpers that sleep and wake (npm: 82–89 % on its
   // main thread) hands nothing over: that is one core's work, not a lock.
-  if (
-    b.sharingThreadsInProcess >= THRESHOLDS.lockMinSharingThreads &&
-    b.topShare <= THRESHOLDS.crowdedParallelMaxTopShare &&
-    b.voluntaryPerCpuSecond >= THRESHOLDS.lockMinSwitchesPerCpuSecond
-  ) {
+  if (spreadOverThreads(b.sharingThreadsInProcess, b.topShare) && b.voluntaryPerCpuSecond >= THRESHOLDS.lockMinSwitchesPerCpuSecond) {
     return {
       kind: 'lock-bound',
       reasons: [
@@ -186,11 +186,7 @@ function judgeBusy(b: BusyFigures, machineCores: number): { kind: BusyKind; reas
       ],
     };
   }
-  if (
-    b.wanted >= THRESHOLDS.crowdedParallelWanted &&
-    b.sharingThreads >= THRESHOLDS.crowdedParallelSharingThreads &&
-    b.topShare <= THRESHOLDS.crowdedParallelMaxTopShare
-  ) {
+  if (b.wanted >= THRESHOLDS.crowdedParallelWanted && spreadOverThreads(b.sharingThreads, b.topShare)) {
     return parallel(
       b.wanted,
       `while busy it used only ${fmt(b.cores)} cores but wanted ${fmt(b.wanted)} (CPU time + run-queue delay per second): parallel, held back by a crowded machine`,
