@@ -24,10 +24,11 @@ import type { TaskState } from './state.js';
 
 /**
  * Inline runs that still look tiny are measured one in this many (a sample costs
- * more than a tiny task, and tiny tasks come by the thousand); a run long enough
- * to change the decision is always measured.
+ * ~15 µs, more than ten tiny tasks, and tiny tasks come by the thousand: at one in 256,
+ * the samples were 6 % of a burst of 500,000 Map lookups); a run long enough to change
+ * the decision is measured anyway (its wall time sends the next run to be measured).
  */
-const INLINE_SAMPLE_EVERY = 256;
+const INLINE_SAMPLE_EVERY = 1024;
 /** An unmeasured inline run that looked long is followed by a measured one within this many runs. */
 const LOOK_AGAIN_AFTER = 32;
 /** An inline run busy for longer than this in one synchronous part blocks the loop: re-route it. */
@@ -43,6 +44,15 @@ const SHARE_EVERY_MS = 1;
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
+
+/**
+ * The task's own name (`module#export`) on the function the loop runs: loop() tells
+ * watch() which task holds the event loop by the function's name, and an inline run
+ * of an auto() task must be named as the task, not as an anonymous wrapper.
+ */
+function named(name: string, fn: TaskFunction): TaskFunction {
+  return Object.defineProperty(fn, 'name', { value: name });
+}
 
 export class Inline {
   /** Called when a task got a measurement calls may be waiting for. */
@@ -64,7 +74,7 @@ export class Inline {
   /** The task run on this thread's event loop, measured now and then (see above). */
   body(s: TaskState): TaskFunction {
     const learner = this.learner;
-    return (s.body ??= (value: unknown, ctx: TaskContext): unknown => {
+    return (s.body ??= named(s.ref.id, (value: unknown, ctx: TaskContext): unknown => {
       const fn = s.fn;
       if (!fn) return learner.load(s).then((f) => f(value, ctx));
       // On trial here (a short task measured on threads, see policy's LOOP_TRIAL_MS): measured like a probe.
@@ -121,7 +131,7 @@ export class Inline {
       }
       if (!sync) this.track(result as PromiseLike<unknown>);
       return result;
-    });
+    }));
   }
 
   /** Count an async run in flight while it lasts (its share of the loop, see measureOnLoop). */
