@@ -110,3 +110,17 @@ export function lookup(key) {
 export function hashPassword({ password, iterations }) {
   return pbkdf2Sync(password, 'salt', iterations, 32, 'sha256').toString('hex', 0, 8);
 }
+
+/** A little work on a large input: the input must be copied to reach a worker (8 MB, ~1 ms of adding up). */
+export function sumValues(values) {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i];
+  return s;
+}
+
+/** A large output from a small input: a 4 MB array that must be copied back from a worker. */
+export function makeValues(n) {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = i * 0.5;
+  return out;
+}

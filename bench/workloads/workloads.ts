@@ -21,6 +21,8 @@ interface WorkloadTasks {
   parseJsonFile(path: string): number;
   lookup(key: string): number;
   hashPassword(input: { password: string; iterations: number }): string;
+  sumValues(values: Float64Array): number;
+  makeValues(n: number): Float64Array;
 }
 export const t = tasks<WorkloadTasks>(new URL('./tasks.mjs', import.meta.url));
 
@@ -68,7 +70,10 @@ export function workloads(quick: boolean): Workload[] {
     parses: q(40, 10),
     lookups: q(50_000, 10_000),
     pbkdf2: q(120, 30),
+    payloads: q(120, 40),
   };
+  // One 8 MB input, shared by every call of the large-input workload (each call copies it to a worker).
+  const values = new Float64Array(1_000_000).map((_, i) => i % 7);
   const texts = Array.from({ length: n.tiny }, (_, i) => `token ${i} and a few more words ${i % 17}`);
   return [
     { id: 'fetch', name: `async burst: ${n.waits} requests at once to a server answering after 20 ms`, calls: n.waits,
@@ -103,5 +108,9 @@ export function workloads(quick: boolean): Workload[] {
       run: (ex) => failures(times(n.lookups, (i) => ex.run(t.lookup, `k${i % 12_000}`))) },
     { id: 'pbkdf2', name: `native CPU: ${n.pbkdf2} × pbkdf2Sync (20,000 iterations)`, calls: n.pbkdf2,
       run: (ex) => failures(times(n.pbkdf2, (i) => ex.run(t.hashPassword, { password: `p${i}`, iterations: 20_000 }))) },
+    { id: 'big-in', name: `a large input: ${n.payloads} × summing an 8 MB Float64Array passed by value`, calls: n.payloads,
+      run: (ex) => failures(times(n.payloads, () => ex.run(t.sumValues, values))) },
+    { id: 'big-out', name: `a large output: ${n.payloads} × building a 4 MB Float64Array`, calls: n.payloads,
+      run: (ex) => failures(times(n.payloads, () => ex.run(t.makeValues, 500_000))) },
   ];
 }

@@ -12,7 +12,7 @@
  *   waiting, event loop busy ───────────▶ threads, sized cores × (1 + wait/compute) (blocking waits)
  *   calculating ────────────────────────▶ threads
  */
-import { cpuShare, type Model, type TaskProfile } from './profile.js';
+import { cpuShare, type Model, type ModelWall, type TaskProfile } from './profile.js';
 
 /**
  * How auto() classified a task: 'unknown' while probing (fewer than 2 measured runs);
@@ -168,6 +168,15 @@ export const LOOP_TRIAL_MS = 2;
 export const SYNC_LOOP_TRIAL_MS = 0.5;
 /** The loop wins its trial when its time per call, by this margin, is at most a thread's share (wall / threads). */
 export const LOOP_MARGIN = 1.1;
+/**
+ * A calculating task whose copying to and from a worker (ModelWall.copyMs) is at least this
+ * (ms), and more than its work there gains by running beside the others, is tried on the loop
+ * too: a large input or output costs more to copy than the work it carries (an 8 MB array
+ * summed in 1 ms took 6 ms a call on threads, 3.7× the loop's time). Below it, copying is noise.
+ */
+export const COPY_TRIAL_MS = 1;
+/** Only a task this short (ms) is tried on the loop for its copying: a longer one would block it. */
+export const COPY_TRIAL_MAX_MS = 10;
 
 /** The routing part of a decision, without the words: cheap enough for every call. */
 export interface Choice {
@@ -201,12 +210,29 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   const onThreads = profile.perModel.threads;
   const onLoop = profile.perModel.loop;
   const c = afterProbes(profile, env);
-  if (c.model === 'threads' && onThreads && onThreads.wallMs < (env.synchronous ? SYNC_LOOP_TRIAL_MS : LOOP_TRIAL_MS) && !env.headStart) {
-    // Short: measured on the loop as well, and put where a call costs least.
+  if (c.model !== 'threads' || !onThreads || env.headStart) return c;
+  // Short, or carrying more data than work: measured on the loop as well, and put where a call costs least.
+  const short = onThreads.wallMs < (env.synchronous ? SYNC_LOOP_TRIAL_MS : LOOP_TRIAL_MS);
+  if (short || copyBound(c, onThreads, env.cores)) {
     if (!onLoop || onLoop.n < TRIAL_SAMPLES) return { ...c, trial: 'loop' };
-    if (onLoop.wallMs * LOOP_MARGIN <= onThreads.wallMs / env.cores) return { model: 'loop', behaviour: 'tiny' };
+    if (onLoop.wallMs * LOOP_MARGIN <= threadShare(onThreads, env.cores)) return { model: 'loop', behaviour: 'tiny' };
   }
   return c;
+}
+
+/** What a call costs on threads that share the work: its time there with its copying, divided among them. */
+export function threadShare(onThreads: ModelWall, cores: number): number {
+  return (onThreads.wallMs + (onThreads.copyMs ?? 0)) / cores;
+}
+
+/**
+ * Could the loop run this calculating task faster than threads, for the copying a dispatch
+ * costs it (see COPY_TRIAL_MS)? On the loop it costs about its time on a thread; on threads,
+ * that plus its copying, shared among the threads.
+ */
+function copyBound(c: Choice, onThreads: ModelWall, cores: number): boolean {
+  const copy = onThreads.copyMs ?? 0;
+  return c.behaviour === 'calculating' && copy >= COPY_TRIAL_MS && onThreads.wallMs < COPY_TRIAL_MAX_MS && onThreads.wallMs * LOOP_MARGIN <= threadShare(onThreads, cores);
 }
 
 /** The decision from the measurements, for a task that is neither tiny nor on trial. */
@@ -252,9 +278,11 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
     case 'tiny': {
       const onLoop = profile.perModel.loop;
       const onThreads = profile.perModel.threads;
+      const copy = onThreads?.copyMs ?? 0;
+      const copying = copy >= COPY_TRIAL_MS ? ` plus ${ms(copy)} copying its input and output` : '';
       reason =
         profile.wallMs >= env.threadOverheadMs * env.inlineFactor && onLoop && onThreads
-          ? `loop — a call costs the loop ${ms(onLoop.wallMs)}, and a thread ${ms(onThreads.wallMs)} (${ms(onThreads.wallMs / env.cores)} a call across ${env.cores} threads): the loop is faster, so it runs inline`
+          ? `loop — a call costs the loop ${ms(onLoop.wallMs)}, and a thread ${ms(onThreads.wallMs)}${copying} (${ms(threadShare(onThreads, env.cores))} a call across ${env.cores} threads): the loop is faster, so it runs inline`
           : `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`;
       break;
     }

@@ -45,6 +45,14 @@ export interface ModelWall {
   readonly wallMs: number;
   /** The latest, oldest first (at most WINDOW), ms. */
   readonly recent: readonly number[];
+  /**
+   * On a worker: what a call cost there beyond its own wall time and a bare dispatch, ms —
+   * copying its input in and its output back, mostly (a 8 MB array took ~6 ms to arrive on a
+   * thread, for 1 ms of work). The least of the recent runs: a wait for a busy CPU only adds.
+   */
+  readonly copyMs?: number;
+  /** The latest of those, oldest first (at most WINDOW), ms. */
+  readonly copies?: readonly number[];
 }
 
 /** One measured run of a task. */
@@ -83,13 +91,16 @@ function median(values: number[]): number {
  * time (an async call on the loop costs the loop only its share of the loop's
  * CPU, its waits overlap the others').
  */
-export function addSample(p: TaskProfile, s: Sample, model?: Model, costMs?: number): TaskProfile {
+export function addSample(p: TaskProfile, s: Sample, model?: Model, costMs?: number, copyMs?: number): TaskProfile {
   const sample = { wallMs: s.wallMs, cpuMs: Math.min(s.cpuMs, s.wallMs), elu: s.elu };
   const recent = [...p.recent.slice(-(WINDOW - 1)), sample];
   let perModel = p.perModel;
   if (model !== undefined) {
-    const walls = [...(perModel[model]?.recent ?? []).slice(-(WINDOW - 1)), costMs ?? sample.wallMs];
-    perModel = { ...perModel, [model]: { n: (perModel[model]?.n ?? 0) + 1, recent: walls, wallMs: median([...walls]) } };
+    const was = perModel[model];
+    const walls = [...(was?.recent ?? []).slice(-(WINDOW - 1)), costMs ?? sample.wallMs];
+    const copies = copyMs === undefined ? was?.copies : [...(was?.copies ?? []).slice(-(WINDOW - 1)), Math.max(0, copyMs)];
+    const wall: ModelWall = { n: (was?.n ?? 0) + 1, recent: walls, wallMs: median([...walls]) };
+    perModel = { ...perModel, [model]: copies ? { ...wall, copies, copyMs: Math.min(...copies) } : wall };
   }
   return {
     ...p,

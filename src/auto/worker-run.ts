@@ -45,8 +45,11 @@ export async function runOnWorker(
           const cpuMs = Math.min(p.cpu, p.wall);
           const sample = { wallMs: Math.max(cpuMs, p.wall - p.runQueue), cpuMs, elu: p.elu };
           if (!(p.first && !trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs }))) {
-            learner.setProfile(s, addSample(s.profile, sample, model));
-            // A worker's first task pays its start-up: that is not the cost of dispatch.
+            // A worker's first task pays its start-up: that is not the cost of dispatch, nor of copying.
+            // Beyond a bare dispatch, the round trip is the copying of the input and the output (and
+            // waits for a busy CPU, which the profile's least-of-recent leaves out).
+            const copyMs = cold ? undefined : Math.max(0, runMs - p.wall - learner.threadOverheadMs);
+            learner.setProfile(s, addSample(s.profile, sample, model, undefined, copyMs));
             if (!cold) {
               const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));
               learner.setProfile(s, addOverhead(s.profile, model, overhead));

@@ -29,6 +29,21 @@ describe('auto(): routes each task to the model that fits', () => {
     assert.match(d.reason, /^loop — waits \d+ % of its/);
   });
 
+  test('a little work on a large input → loop: copying it to a thread costs more than the work', async () => {
+    await using pool = auto();
+    // 16 MB to copy in (~10 ms: allocated and filled on the thread) for ~2 ms of adding up.
+    const values = new Float64Array(2_000_000).fill(0.5);
+    const sums: number[] = [];
+    for (let round = 0; round < 8; round++) sums.push(...(await Promise.all(Array.from({ length: 6 }, () => pool.run(w.sumAll, values)))));
+    assert.ok(sums.every((x) => x === 1_000_000), 'every call summed its input');
+    const d = pool.explain(w.sumAll);
+    assert.equal(d.model, 'loop', d.reason);
+    assert.equal(d.behaviour, 'tiny');
+    assert.match(d.reason, /^loop — a call costs the loop .* ms, and a thread .* ms plus .* ms copying its input and output/);
+    // It was measured on threads first, then moved: most calls ran inline.
+    assert.ok(d.profile.runsByModel.threads >= 2 && d.profile.runsByModel.loop >= 24, d.reason);
+  });
+
   test('heavy CPU → threads', async () => {
     await using pool = auto();
     await runMany(3, () => pool.run(w.spin, 30));

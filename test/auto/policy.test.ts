@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -100,6 +100,50 @@ test('a short task measured on threads is tried on the loop, and stays there onl
   // Waiting on the loop already: no trial.
   d = decide(profile(short, 0, 0.1, 5, { perModel: walls('threads', short) }), env);
   assert.deepEqual([d.model, d.behaviour, d.trial], ['loop', 'waiting-async', undefined]);
+});
+
+test('a calculating task that costs more to copy than to run is tried on the loop, and stays there only if a call costs it less', () => {
+  // 1 ms of work on a thread, with `copyMs` of copying its input and output on each call.
+  const onThreads = (copyMs: number) => ({ threads: { n: 4, wallMs: 1, recent: [1, 1, 1, 1], copies: [copyMs], copyMs } });
+  const loopAt = (wallMs: number) => ({ loop: { n: 2, wallMs, recent: [wallMs, wallMs] } });
+  const p = (perModel: TaskProfile['perModel']) => profile(1, 1, 1, 5, { perModel });
+  const sync = { ...env, synchronous: true };
+  // An 8 MB array summed in 1 ms, 6 ms to copy: (1 + 6) / 2 = 3.5 ms a call on threads.
+  let d = decide(p(onThreads(6)), sync);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'calculating', 'loop']);
+  d = decide(p({ ...onThreads(6), ...loopAt(1.1) }), sync);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['loop', 'tiny', undefined]);
+  assert.match(d.reason, /^loop — a call costs the loop 1\.1 ms, and a thread 1\.0 ms plus 6\.0 ms copying its input and output \(3\.5 ms a call across 2 threads\)/);
+  // The loop measured slower than that (another task holds it): threads stay.
+  d = decide(p({ ...onThreads(6), ...loopAt(3.4) }), sync);
+  assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  // Copying under COPY_TRIAL_MS is noise: no trial.
+  d = decide(p(onThreads(COPY_TRIAL_MS * 0.9)), sync);
+  assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  // Copying that threads' parallelism still pays for: (1 + 1.1) / 2 = 1.05 ms < 1.1 ms on the loop. No trial.
+  d = decide(p(onThreads(1.1)), sync);
+  assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  // A task too long for the loop (it would block it) is never tried there, whatever its copying.
+  const long = COPY_TRIAL_MAX_MS;
+  d = decide(profile(long, long, 1, 5, { perModel: { threads: { n: 4, wallMs: long, recent: [long], copies: [50], copyMs: 50 } } }), sync);
+  assert.notEqual(d.trial, 'loop');
+  // A blocking wait is not calculating: the loop would freeze while it waits.
+  d = decide(profile(1, 0.01, 1, 5, { perModel: onThreads(6) }), sync);
+  assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'waiting-blocking', undefined]);
+});
+
+test('the copying a task costs is the least of its recent runs (waits for a busy CPU only add)', () => {
+  let p = NEW_PROFILE;
+  for (const copy of [9, 54, 5.3, 71]) p = addSample(p, { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, copy);
+  assert.equal(p.perModel.threads?.copyMs, 5.3);
+  assert.deepEqual(p.perModel.threads?.copies, [9, 54, 5.3, 71]);
+  // A sample without a copy figure (a cold worker's first task) keeps the ones there are.
+  p = addSample(p, { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads');
+  assert.equal(p.perModel.threads?.copyMs, 5.3);
+  assert.equal(p.perModel.threads?.n, 5);
+  // Only the last 8 count.
+  for (let i = 0; i < 8; i++) p = addSample(p, { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 12);
+  assert.equal(p.perModel.threads?.copyMs, 12);
 });
 
 test('blocking pool growth: a new thread only for two start-ups of blocking work per thread', () => {
