@@ -106,6 +106,21 @@ export function parseIo(text: string): ProcIo | undefined {
 }
 
 /** Parses a `children` file: space-separated pids. */
+/**
+ * Where a sleeping thread waits, from /proc/<pid>/task/<tid>/wchan (the kernel function it
+ * sleeps in): 'event-loop' for epoll, poll and select — a thread that waits for many things at
+ * once (asyncio, Node's event loop, an async server) — 'blocking' for any other wait (a
+ * sleep, a futex, a read on one file or socket), undefined when the kernel does not say
+ * (running, "0", or unreadable). Symbol names vary between kernel versions, so by pattern.
+ */
+export type WaitKind = 'event-loop' | 'blocking';
+
+export function parseWchan(text: string | undefined): WaitKind | undefined {
+  const name = text?.trim();
+  if (!name || name === '0') return undefined;
+  return /epoll|poll|select/i.test(name) ? 'event-loop' : 'blocking';
+}
+
 export function parsePids(text: string): number[] {
   return text
     .split(/\s+/)

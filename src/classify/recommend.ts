@@ -6,12 +6,27 @@ import type { BusyKind, Language, Recommendation, Verdict } from './types.js';
 
 type Advice = Record<'waiting' | BusyKind, (cores: number, v: Verdict) => string[]>;
 
+const NO_PROCESSES = 'Processes would add start-up and copying cost without gain: the CPU is mostly idle.';
+
 const PYTHON: Advice = {
-  waiting: () => [
-    'Overlap the waits: use asyncio (async/await with an async client such as aiohttp, httpx or asyncpg) to keep thousands of waits in flight on one thread.',
-    'Where a library only blocks, run those calls in threads: concurrent.futures.ThreadPoolExecutor or asyncio.to_thread — the GIL is released while they wait.',
-    'Processes would add start-up and copying cost without gain: the CPU is mostly idle.',
-  ],
+  // Never what it already does (issue 13: an asyncio program was told to use asyncio).
+  waiting: (_cores, v) =>
+    v.waitsIn === 'event-loop'
+      ? [
+          'It already overlaps its waits on an event loop (asyncio or the like): more cores will not help. To go faster, keep more waits in flight at once (a larger gather() or Semaphore limit, a bigger connection pool), or make each wait shorter.',
+          'Keep blocking calls off that loop: asyncio.to_thread() for a library that only blocks.',
+          NO_PROCESSES,
+        ]
+      : v.waitsIn === 'threads'
+        ? [
+            'It already blocks in several threads at once (threading or a ThreadPoolExecutor; the GIL is released while they wait). For more waits in flight, raise max_workers, or use asyncio (aiohttp, httpx, asyncpg) to keep thousands in flight on one thread.',
+            NO_PROCESSES,
+          ]
+        : [
+            'Overlap the waits: use asyncio (async/await with an async client such as aiohttp, httpx or asyncpg) to keep thousands of waits in flight on one thread.',
+            'Where a library only blocks, run those calls in threads: concurrent.futures.ThreadPoolExecutor or asyncio.to_thread — the GIL is released while they wait.',
+            NO_PROCESSES,
+          ],
   'calculating-one-core': (cores, v) =>
     v.workIn === 'processes'
       ? [
@@ -65,8 +80,12 @@ const NODE: Advice = {
 };
 
 const NEUTRAL: Advice = {
-  waiting: () => [
-    'The program mostly waits: overlap the waits with asynchronous I/O (an event loop) or more threads or connections; more cores will not help.',
+  waiting: (_cores, v) => [
+    v.waitsIn === 'event-loop'
+      ? 'The program mostly waits, already on an event loop: more cores will not help. To go faster, keep more waits in flight at once (more connections or concurrent requests), or make each wait shorter.'
+      : v.waitsIn === 'threads'
+        ? 'The program mostly waits, blocked in several threads at once: more cores will not help. For more waits in flight, more threads or connections, or asynchronous I/O on an event loop.'
+        : 'The program mostly waits: overlap the waits with asynchronous I/O (an event loop) or more threads or connections; more cores will not help.',
   ],
   'calculating-one-core': (cores) => [
     `The program calculates on one core. Split the work across ${cores} workers — threads if the language runs them in parallel, processes if it has a global interpreter lock.`,

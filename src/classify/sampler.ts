@@ -16,7 +16,7 @@
  * own cutime (read from /proc/self/stat) plays that part for the root.
  * Threads carry no such inheritance: a thread that exits keeps its last-seen values.
  */
-import { MS_PER_TICK, type ProcReader, parseIo, parsePids, parseSchedstat, parseStat, parseStatus } from './procfs.js';
+import { MS_PER_TICK, type ProcReader, type WaitKind, parseIo, parsePids, parseSchedstat, parseStat, parseStatus, parseWchan } from './procfs.js';
 import type { Interval, Measurement, Totals } from './types.js';
 
 interface Counters {
@@ -36,6 +36,8 @@ interface ThreadValues {
   waitNs: number;
   voluntary: number;
   involuntary: number;
+  /** Asleep when read: where (wchan); undefined when running or unknown. */
+  wait?: WaitKind | undefined;
 }
 
 interface ProcRecord {
@@ -103,6 +105,8 @@ export class TreeSampler {
   private useChildrenFiles: boolean | undefined;
   private rootKey: string | undefined;
   private rootAliveFlag = true;
+  /** Threads (pid:tid:start) that have slept since the watch began: a pool's idle threads never do. */
+  private readonly sleepers = new Set<string>();
 
   constructor(
     readonly rootPid: number,
@@ -133,6 +137,8 @@ export class TreeSampler {
     /** Per live process: its threads' run time in this interval (a lock is shared within one process only). */
     const processRunNs: Array<{ total: number; threads: number[] }> = [];
     const threadVoluntary: number[] = [];
+    const waiting = { eventLoop: 0, blocking: 0 };
+    let waitKnown = false;
     let threads = 0;
     let rss = 0;
 
@@ -179,6 +185,14 @@ export class TreeSampler {
         const waitNs = Math.max(0, values.waitNs - b.waitNs);
         threadRunNs.push(runNs);
         threadVoluntary.push(Math.max(0, values.voluntary - b.voluntary));
+        const sleeper = `${o.key}:${tid}`;
+        // Slept between two of our looks: it waits on something, not idle since it started.
+        if (before !== undefined && values.voluntary > before.voluntary) this.sleepers.add(sleeper);
+        if (values.wait !== undefined) {
+          waitKnown = true;
+          if (values.wait === 'event-loop') waiting.eventLoop++;
+          else if (this.sleepers.has(sleeper)) waiting.blocking++;
+        }
         // The kernel adds a wait to run_delay only when the wait ends (the thread gets a
         // core), so a thread starved for several intervals shows nothing, then a lump.
         // Keep what fits in this interval beside its run time; the rest happened before.
@@ -271,6 +285,7 @@ export class TreeSampler {
       busiestProcessThreadsMs: busiestProcess ? [...busiestProcess.threads].sort((a, b) => b - a).slice(0, 8).map((ns) => ns / 1e6) : [],
       threads,
       processes: observations.length,
+      ...(waitKnown && { waiting }),
     });
   }
 
@@ -341,12 +356,15 @@ export class TreeSampler {
         if (!taskStat) continue;
         const sched = parseSchedstat(reader.read(pid, 'task', tid, 'schedstat') ?? '');
         const taskStatus = parseStatus(reader.read(pid, 'task', tid, 'status') ?? '');
+        // Asleep (interruptibly or not): where, for the advice on a waiting program.
+        const asleep = taskStat.state === 'S' || taskStat.state === 'D';
         threads.set(`${tid}:${taskStat.startTime}`, {
           // Without schedstat, fall back to tick-granular utime+stime.
           runNs: sched?.runNs ?? (taskStat.utime + taskStat.stime) * MS_PER_TICK * 1e6,
           waitNs: sched?.waitNs ?? 0,
           voluntary: taskStatus.voluntary,
           involuntary: taskStatus.involuntary,
+          wait: asleep ? parseWchan(reader.read(pid, 'task', tid, 'wchan')) : undefined,
         });
         if (this.useChildrenFiles !== false) {
           const text = reader.read(pid, 'task', tid, 'children');

@@ -33,6 +33,13 @@ export interface Interval {
   /** Threads and processes alive at the end of the interval. */
   threads: number;
   processes: number;
+  /**
+   * Threads seen asleep at the end of the interval, by where they waited (/proc/…/wchan):
+   * in an event loop (epoll, poll, select), or in a blocking call — counted only for threads
+   * that have slept at least once since the watch began (a pool's idle threads never have).
+   * Absent where the kernel does not say.
+   */
+  waiting?: { eventLoop: number; blocking: number };
 }
 
 /** Totals over the whole watch. */
@@ -78,6 +85,9 @@ export type BusyKind = 'calculating-one-core' | 'calculating-parallel' | 'lock-b
 
 export type WorkIn = 'one-thread' | 'threads' | 'processes';
 
+/** How a waiting program waits: in an event loop, blocked in several threads at once, or in one thread. */
+export type WaitsIn = 'event-loop' | 'threads' | 'one-thread';
+
 export interface Verdict {
   kind: VerdictKind;
   /** One line: "calculating in parallel on 2 cores". */
@@ -95,6 +105,9 @@ export interface Verdict {
   /** Where the busy work ran: one thread, several threads of one process, or several processes
    *  (so advice never recommends what the program already does). */
   workIn?: WorkIn;
+  /** For waiting and mixed verdicts, when the kernel said where threads slept: how the program
+   *  waits (so advice never recommends an event loop to one that has one). */
+  waitsIn?: WaitsIn;
   oversubscribed: boolean;
   /** The figures that led to the verdict, one per line. */
   reasons: string[];

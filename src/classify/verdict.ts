@@ -32,7 +32,7 @@
  * threads' CPU times: 1 for one busy thread beside idle helpers, 4 for four equal
  * ones — independent of how much CPU the machine let them have.
  */
-import type { BusyKind, Interval, Measurement, Verdict, WorkIn } from './types.js';
+import type { BusyKind, Interval, Measurement, Verdict, WaitsIn, WorkIn } from './types.js';
 import { formatMs } from '../format/duration.js';
 
 export const THRESHOLDS = {
@@ -161,6 +161,24 @@ export function workIn(b: Pick<BusyFigures, 'sharingThreads' | 'sharingProcesses
   return spreadOverThreads(b.sharingThreads, b.topShare) ? 'threads' : 'one-thread';
 }
 
+/**
+ * How the program waits (see WaitsIn), from where its threads were asleep in the intervals
+ * that were not busy (all of them, if every one was): in an event loop in at least half of
+ * those that say, else blocked in several threads at once (the median count), else in one.
+ * Undefined when the kernel never said where a thread slept.
+ */
+export function waitsIn(intervals: Interval[]): { waitsIn: WaitsIn; reason: string } | undefined {
+  const quiet = intervals.filter((i) => !isBusy(i));
+  const said = (quiet.length > 0 ? quiet : intervals).filter((i) => i.waiting !== undefined && i.waiting.eventLoop + i.waiting.blocking > 0);
+  if (said.length === 0) return undefined;
+  const onLoop = said.filter((i) => (i.waiting?.eventLoop ?? 0) > 0).length / said.length;
+  if (onLoop >= 0.5) return { waitsIn: 'event-loop', reason: `it waits in an event loop (epoll, poll or select) in ${pct(onLoop)} of the samples` };
+  const blocked = said.map((i) => i.waiting?.blocking ?? 0).sort((a, b) => a - b)[said.length >> 1] ?? 0;
+  return blocked >= 2
+    ? { waitsIn: 'threads', reason: `it waits blocked in ${blocked} threads at once (median of the samples)` }
+    : { waitsIn: 'one-thread', reason: 'it waits blocked in one thread at a time' };
+}
+
 function judgeBusy(b: BusyFigures, machineCores: number): { kind: BusyKind; reasons: string[]; parallelCores?: number } {
   const processesLine = b.sharingProcesses >= THRESHOLDS.sharingWorkers ? ` across about ${fmt(b.sharingProcesses, 1)} processes` : '';
   const threadsLine = `about ${fmt(b.sharingThreads, 1)} threads shared the work${processesLine}; the busiest did ${pct(b.topShare)} of it`;
@@ -261,19 +279,23 @@ export function classify(m: Measurement): Verdict {
   const phases = { waiting: waitingShare, calculating: busyShare };
   const base = { coresAverage, coresBusy: b.cores, phases, oversubscribed, warnings };
 
+  const waits = waitsIn(intervals);
   if (busyShare < THRESHOLDS.waitingMaxBusyShare) {
     const { voluntarySwitches: vol, involuntarySwitches: invol } = m.totals;
     reasons.push(
       `threads slept most of the time: ${vol} voluntary context switches (waits for I/O, timers, locks) vs ${invol} involuntary`,
     );
-    return { ...base, kind: 'waiting', summary: 'waiting', reasons };
+    if (waits) reasons.push(waits.reason);
+    return { ...base, kind: 'waiting', summary: 'waiting', ...(waits && { waitsIn: waits.waitsIn }), reasons };
   }
   const busyVerdict = judgeBusy(b, m.machineCores);
   const where = workIn(b);
   if (busyShare < THRESHOLDS.calculatingMinBusyShare) {
     reasons.push(`in its busy phase: ${BUSY_SUMMARY[busyVerdict.kind](busyVerdict.parallelCores)}`, ...busyVerdict.reasons);
+    if (waits) reasons.push(`while waiting, ${waits.reason}`);
     return {
       ...base,
+      ...(waits && { waitsIn: waits.waitsIn }),
       kind: 'mixed',
       summary: `mixed: waiting ${pct(waitingShare)} of the time, calculating ${pct(busyShare)} (${BUSY_SUMMARY[busyVerdict.kind](busyVerdict.parallelCores)})`,
       busyKind: busyVerdict.kind,

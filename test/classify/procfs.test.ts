@@ -1,7 +1,7 @@
 // /proc parsers and duration parsing: pure, table-driven.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIo, parsePids, parseSchedstat, parseStat, parseStatus } from '../../src/classify/procfs.js';
+import { parseIo, parsePids, parseSchedstat, parseStat, parseStatus, parseWchan } from '../../src/classify/procfs.js';
 
 describe('/proc parsers', () => {
   test('stat: a command name with spaces and parentheses', () => {
@@ -44,4 +44,13 @@ describe('/proc parsers', () => {
     assert.deepEqual(parsePids('12 13 \n'), [12, 13]);
     assert.deepEqual(parsePids(''), []);
   });
+});
+
+test('parseWchan: where a sleeping thread waits', () => {
+  for (const name of ['do_epoll_wait', 'ep_poll', 'do_sys_poll', 'do_select', 'core_sys_select', 'poll_schedule_timeout.constprop.0'])
+    assert.equal(parseWchan(`${name}\n`), 'event-loop', name);
+  for (const name of ['hrtimer_nanosleep', 'futex_wait_queue', 'futex_do_wait', 'pipe_read', 'wait_woken', 'do_wait'])
+    assert.equal(parseWchan(name), 'blocking', name);
+  // Running, hidden by the kernel, or unreadable: it does not say.
+  for (const text of ['0', '', '  ', undefined]) assert.equal(parseWchan(text), undefined);
 });

@@ -17,7 +17,7 @@ function findPython(): string | undefined {
 const python = findPython();
 
 interface Report {
-  verdict: { kind: string; summary: string; parallelCores?: number; reasons: string[] };
+  verdict: { kind: string; summary: string; parallelCores?: number; waitsIn?: string; reasons: string[] };
   language: string;
   recommendation: string[];
   exit: { code: number | null };
@@ -36,19 +36,26 @@ function expectVerdict(report: Report, kind: string): void {
 describe('Python programs', { skip: python === undefined && 'python3 not installed' }, () => {
   const py = (name: string) => classifyProgram([python!, fixture(name)]);
 
-  test('a sleep loop is waiting', async () => {
+  test('a sleep loop is waiting, blocked in one thread', async () => {
     const r = await py('sleep_loop.py');
     expectVerdict(r, 'waiting');
+    assert.equal(r.verdict.waitsIn, 'one-thread', r.verdict.reasons.join('\n'));
     assert.equal(r.language, 'python');
     assert.match(r.recommendation.join('\n'), /asyncio/);
   });
 
-  test('asyncio with many concurrent sleeps is waiting', async () => {
-    expectVerdict(await py('asyncio_sleeps.py'), 'waiting');
+  test('asyncio with many concurrent sleeps is waiting, on an event loop, and is not told to use asyncio', async () => {
+    const r = await py('asyncio_sleeps.py');
+    expectVerdict(r, 'waiting');
+    assert.equal(r.verdict.waitsIn, 'event-loop', r.verdict.reasons.join('\n'));
+    assert.doesNotMatch(r.recommendation.join('\n'), /use asyncio/);
   });
 
-  test('threads doing blocking sleeps are waiting', async () => {
-    expectVerdict(await py('blocking_threads.py'), 'waiting');
+  test('threads doing blocking sleeps are waiting, in threads, and are not told to use threads', async () => {
+    const r = await py('blocking_threads.py');
+    expectVerdict(r, 'waiting');
+    assert.equal(r.verdict.waitsIn, 'threads', r.verdict.reasons.join('\n'));
+    assert.doesNotMatch(r.recommendation.join('\n'), /run those calls in threads/);
   });
 
   test('a busy loop calculates on one core', async () => {

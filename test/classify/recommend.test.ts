@@ -43,6 +43,26 @@ describe('recommend()', () => {
       for (const re of c.hasNot ?? []) assert.doesNotMatch(text, re);
     });
   }
+  test('a waiting program is never told to do what it already does', () => {
+    const lines = (lang: Language, waitsIn?: Verdict['waitsIn']) => recommend(verdict('waiting', waitsIn ? { waitsIn } : {}), lang, 4).lines.join('\n');
+    // asyncio already: not "use asyncio"; more waits in flight instead.
+    assert.doesNotMatch(lines('python', 'event-loop'), /^Overlap the waits: use asyncio/m);
+    assert.match(lines('python', 'event-loop'), /already overlaps its waits on an event loop/);
+    assert.match(lines('python', 'event-loop'), /more waits in flight/);
+    // Blocking in threads already: not "run those calls in threads".
+    assert.doesNotMatch(lines('python', 'threads'), /run those calls in threads/);
+    assert.match(lines('python', 'threads'), /already blocks in several threads/);
+    // One thread blocking (or unknown): both ways to overlap.
+    for (const w of ['one-thread', undefined] as const) {
+      assert.match(lines('python', w), /use asyncio/);
+      assert.match(lines('python', w), /run those calls in threads/);
+    }
+    assert.match(lines('other', 'event-loop'), /already on an event loop/);
+    assert.doesNotMatch(lines('other', 'event-loop'), /overlap the waits with asynchronous I\/O/);
+    assert.match(lines('other', 'threads'), /blocked in several threads at once/);
+    for (const w of ['event-loop', 'threads', 'one-thread', undefined] as const) assert.match(lines('python', w), /Processes would add/);
+  });
+
   test('a program already using every core is told so', () => {
     const r = recommend(verdict('calculating-parallel', { parallelCores: 2 }), 'python', 2);
     assert.match(r.lines.join('\n'), /every core/);

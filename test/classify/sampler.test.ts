@@ -21,6 +21,8 @@ interface FakeThread {
   voluntary?: number;
   involuntary?: number;
   children?: number[];
+  /** /proc/…/wchan: where it sleeps (no file: the kernel does not say). */
+  wchan?: string;
 }
 interface FakeProcess {
   pid: number;
@@ -64,6 +66,7 @@ class FakeProc {
         writeFileSync(join(tdir, 'schedstat'), `${t.runNs ?? 0} ${t.waitNs ?? 0} 1\n`);
         writeFileSync(join(tdir, 'status'), `voluntary_ctxt_switches:\t${t.voluntary ?? 0}\nnonvoluntary_ctxt_switches:\t${t.involuntary ?? 0}\n`);
         writeFileSync(join(tdir, 'children'), (t.children ?? []).join(' '));
+        if (t.wchan !== undefined) writeFileSync(join(tdir, 'wchan'), t.wchan);
       }
     }
   }
@@ -240,4 +243,34 @@ test('CPU of children that came and went between samples still reaches the inter
   const m = s.measurement();
   assert.equal(m.intervals[1]!.userMs, 60);
   assert.equal(m.intervals[1]!.cpuMs, 50, 'the tick figure less one tick of slack');
+});
+
+test('where sleeping threads wait: an event loop, or a blocking call by a thread that has slept during the watch', () => {
+  const fake = new FakeProc();
+  const tree = (k: number): FakeProcess[] => [
+    {
+      pid: 100,
+      ppid: 1,
+      utime: k,
+      threads: [
+        { tid: 100, runNs: k * 1e6, voluntary: 10 * k, wchan: 'do_epoll_wait' },
+        // Idle since it started (a pool's spare thread): its switches never grow.
+        { tid: 101, voluntary: 1, wchan: 'futex_wait_queue' },
+        // Blocks again and again (a sleep in a loop).
+        { tid: 102, runNs: k * 1e5, voluntary: 5 * k, wchan: 'hrtimer_nanosleep' },
+        // No wchan file: the kernel does not say.
+        { tid: 103, voluntary: 3 * k },
+      ],
+    },
+  ];
+  const { s, at } = sampler(fake, 'spawn');
+  fake.set(tree(1));
+  at(100);
+  fake.set(tree(2));
+  at(200);
+  const [first, second] = s.measurement().intervals;
+  // First look: no thread has been seen sleeping between two looks yet.
+  assert.deepEqual(first?.waiting, { eventLoop: 1, blocking: 0 });
+  // The sleeper counts from then on; the idle pool thread never does.
+  assert.deepEqual(second?.waiting, { eventLoop: 1, blocking: 1 });
 });

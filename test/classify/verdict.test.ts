@@ -251,3 +251,33 @@ describe('classify(): where the work ran', () => {
     });
   }
 });
+
+describe('classify(): how a waiting program waits', () => {
+  const waitingWith = (waiting: Array<{ eventLoop: number; blocking: number } | undefined>) => {
+    const m = measure(times(waiting.length, { cpu: 2, voluntary: 40 }));
+    m.intervals.forEach((i, k) => {
+      const w = waiting[k];
+      if (w) i.waiting = w;
+    });
+    return classify(m);
+  };
+  test('in an event loop when at least half the samples saw one', () => {
+    const v = waitingWith([{ eventLoop: 1, blocking: 0 }, { eventLoop: 1, blocking: 3 }, { eventLoop: 0, blocking: 1 }, { eventLoop: 1, blocking: 0 }]);
+    assert.equal(v.kind, 'waiting');
+    assert.equal(v.waitsIn, 'event-loop');
+    assert.ok(v.reasons.some((r) => /waits in an event loop \(epoll, poll or select\) in 75% of the samples/.test(r)), v.reasons.join('\n'));
+  });
+  test('blocked in threads when the median sample saw two or more', () => {
+    const v = waitingWith([{ eventLoop: 0, blocking: 8 }, { eventLoop: 0, blocking: 7 }, { eventLoop: 0, blocking: 1 }]);
+    assert.equal(v.waitsIn, 'threads');
+    assert.ok(v.reasons.some((r) => /blocked in 7 threads at once/.test(r)), v.reasons.join('\n'));
+  });
+  test('blocked in one thread otherwise', () => {
+    assert.equal(waitingWith([{ eventLoop: 0, blocking: 1 }, { eventLoop: 0, blocking: 2 }, { eventLoop: 0, blocking: 1 }]).waitsIn, 'one-thread');
+  });
+  test('unknown when the kernel never said', () => {
+    const v = waitingWith([undefined, { eventLoop: 0, blocking: 0 }, undefined]);
+    assert.equal(v.waitsIn, undefined);
+    assert.equal('waitsIn' in v, false);
+  });
+});
