@@ -168,6 +168,8 @@ export const LOOP_TRIAL_MS = 2;
 export const SYNC_LOOP_TRIAL_MS = 0.5;
 /** The loop wins its trial when its time per call, by this margin, is at most a thread's share (wall / threads). */
 export const LOOP_MARGIN = 1.1;
+/** Inline samples that decide a loop trial: three, since the first inline run of a task is cold (JIT, fresh pages). */
+export const LOOP_TRIAL_SAMPLES = 3;
 /**
  * A calculating task whose copying to and from a worker (ModelWall.copyMs) is at least this
  * (ms), and more than its work there gains by running beside the others, is tried on the loop
@@ -213,8 +215,8 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   if (c.model !== 'threads' || !onThreads || env.headStart) return c;
   // Short, or carrying more data than work: measured on the loop as well, and put where a call costs least.
   const short = onThreads.wallMs < (env.synchronous ? SYNC_LOOP_TRIAL_MS : LOOP_TRIAL_MS);
-  if (short || copyBound(c, onThreads, env.cores)) {
-    if (!onLoop || onLoop.n < TRIAL_SAMPLES) return { ...c, trial: 'loop' };
+  if (short || copyBound(c, onThreads)) {
+    if (!onLoop || onLoop.n < LOOP_TRIAL_SAMPLES) return { ...c, trial: 'loop' };
     if (onLoop.wallMs * LOOP_MARGIN <= threadShare(onThreads, env.cores)) return { model: 'loop', behaviour: 'tiny' };
   }
   return c;
@@ -226,13 +228,15 @@ export function threadShare(onThreads: ModelWall, cores: number): number {
 }
 
 /**
- * Could the loop run this calculating task faster than threads, for the copying a dispatch
- * costs it (see COPY_TRIAL_MS)? On the loop it costs about its time on a thread; on threads,
- * that plus its copying, shared among the threads.
+ * Might the loop run this calculating task faster than threads, for the copying a dispatch
+ * costs it (see COPY_TRIAL_MS)? Worth a trial when copying is at least half the work: a clone
+ * timed on the worker understates a real send (an 8 MB array: a 3.5 ms clone, ~5 ms a call on
+ * threads), and a worker's run of the freshly copied input is slower than the loop's. The trial's
+ * measurements decide (threadShare against the loop's time).
  */
-function copyBound(c: Choice, onThreads: ModelWall, cores: number): boolean {
+function copyBound(c: Choice, onThreads: ModelWall): boolean {
   const copy = onThreads.copyMs ?? 0;
-  return c.behaviour === 'calculating' && copy >= COPY_TRIAL_MS && onThreads.wallMs < COPY_TRIAL_MAX_MS && onThreads.wallMs * LOOP_MARGIN <= threadShare(onThreads, cores);
+  return c.behaviour === 'calculating' && copy >= COPY_TRIAL_MS && copy >= onThreads.wallMs / 2 && onThreads.wallMs < COPY_TRIAL_MAX_MS;
 }
 
 /** The decision from the measurements, for a task that is neither tiny nor on trial. */
@@ -300,7 +304,7 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
           ? c.model === 'processes'
             ? `; in processes it ran in ${ms(inProcesses.wallMs)} against ${ms(onThreads)} on threads (threads of one process contend here, e.g. for a lock in native code)`
             : `; tried in processes too: ${ms(inProcesses.wallMs)} against ${ms(onThreads)} on threads`
-          : c.trial
+          : c.trial === 'processes'
             ? '; being tried in processes as well (a few calls)'
             : '';
       reason = `${c.model} — calculates ${pct(share)} of its ${ms(profile.wallMs)}; dispatch costs ~${ms(env.threadOverheadMs)}${trial}`;

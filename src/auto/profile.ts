@@ -46,9 +46,10 @@ export interface ModelWall {
   /** The latest, oldest first (at most WINDOW), ms. */
   readonly recent: readonly number[];
   /**
-   * On a worker: what a call cost there beyond its own wall time and a bare dispatch, ms —
-   * copying its input in and its output back, mostly (a 8 MB array took ~6 ms to arrive on a
-   * thread, for 1 ms of work). The least of the recent runs: a wait for a busy CPU only adds.
+   * On a worker: what copying a call's input in and its output back costs, ms (a structured
+   * clone of each, timed by the worker: an 8 MB array took ~6 ms to arrive on a thread, for
+   * 1 ms of work). The median of the recent runs: the same copy costs 0.5 ms or 5 ms as the
+   * pages it writes to are fresh or not.
    */
   readonly copyMs?: number;
   /** The latest of those, oldest first (at most WINDOW), ms. */
@@ -100,7 +101,7 @@ export function addSample(p: TaskProfile, s: Sample, model?: Model, costMs?: num
     const walls = [...(was?.recent ?? []).slice(-(WINDOW - 1)), costMs ?? sample.wallMs];
     const copies = copyMs === undefined ? was?.copies : [...(was?.copies ?? []).slice(-(WINDOW - 1)), Math.max(0, copyMs)];
     const wall: ModelWall = { n: (was?.n ?? 0) + 1, recent: walls, wallMs: median([...walls]) };
-    perModel = { ...perModel, [model]: copies ? { ...wall, copies, copyMs: Math.min(...copies) } : wall };
+    perModel = { ...perModel, [model]: copies ? { ...wall, copies, copyMs: median([...copies]) } : wall };
   }
   return {
     ...p,

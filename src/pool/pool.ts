@@ -456,6 +456,9 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     else if (first.chunk) message = { t: 'chunk', id: first.id, m: ref.module, n: ref.name, i: chunkInputs(first) };
     else message = { t: 'run', id: first.id, m: ref.module, n: ref.name, i: first.input };
     if (message.t === 'run' && (first.onProfile || this.sampler.shouldSample())) message.p = true;
+    // auto() weighs copying against the work; an input moved with `transfer` is not copied at all.
+    if (message.t === 'run' && first.onProfile && first.transfer === undefined) message.c = true;
+    if (message.t === 'run' && first.onProfile) first.sentElu = performance.eventLoopUtilization();
     if (message.t === 'run' && first.onAsync) message.a = true;
     try {
       slot.channel.send(message, first.transfer);
@@ -735,7 +738,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     this.counters.runTime.add(ms);
     if (msg.p) {
       if (!cold && !msg.p.first) this.sampler.record(taskLabel(first.ref), msg.p, ms);
-      first.onProfile?.(msg.p, ms, cold);
+      first.onProfile?.(msg.p, ms, cold, first.sentElu ? performance.eventLoopUtilization(first.sentElu).active : 0);
     }
     if (msg.t === 'ok') this.finish(first, { ok: true, value: msg.v }, where);
     else if (msg.t === 'chunk') this.chunkProgress(first, msg.r.map((o) => settledOf(o, where)));

@@ -18,11 +18,20 @@ export interface TaskProfile {
   elu: number;
   /** The task's first run in this worker: lazy loading and a cold JIT make it atypical. */
   first?: boolean;
+  /**
+   * With `c`: what copying this run's input and output cost, ms — a structured clone of each,
+   * timed on this thread outside the task's wall time. A dispatch pays that much again (the
+   * caller serializes, the worker deserializes, and back); auto() weighs it against the work.
+   */
+  copy?: number;
 }
 
 export type ToWorker =
-  /** Run one task. `p`: take a profile; `a`: say at once if it returns a promise (an 'async' message). */
-  | { t: 'run'; id: number; m: string; n: string; i: unknown; p?: boolean; a?: boolean }
+  /**
+   * Run one task. `p`: take a profile; `c`: with it, time what copying the input and output
+   * costs (TaskProfile.copy); `a`: say at once if it returns a promise (an 'async' message).
+   */
+  | { t: 'run'; id: number; m: string; n: string; i: unknown; p?: boolean; c?: boolean; a?: boolean }
   /** Run several inputs of one task, one after another; one reply with every outcome. */
   | { t: 'chunk'; id: number; m: string; n: string; i: unknown[]; p?: boolean }
   /** Run several tasks of one kind in order (ids[k] with input i[k]); one reply with every outcome. */

@@ -1,5 +1,6 @@
 /** The pool's two records: a task on its way (Job) and a worker with its jobs (Slot). */
 import type { TransferListItem } from 'node:worker_threads';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Queued } from '../queue.js';
 import type { WorkerExitReason } from '../control.js';
 import type { Timer } from '../durations.js';
@@ -14,8 +15,10 @@ export interface SubmitExtras {
   /**
    * `runMs`: what the parent saw, from dispatch to the answer; minus `profile.wall` it is the
    * dispatch cost. `cold`: the worker's first task (its start-up and module loading are in runMs).
+   * `busyMs`: how long this thread's event loop was busy meanwhile (submitting a burst, other
+   * work): the answer waited for it, which is this thread's latency, not the dispatch's cost.
    */
-  onProfile?: (profile: TaskProfile, runMs: number, cold: boolean) => void;
+  onProfile?: (profile: TaskProfile, runMs: number, cold: boolean, busyMs: number) => void;
   /** The task returned a promise after `syncMs` of synchronous work (told before its answer). */
   onAsync?: (syncMs: number) => void;
 }
@@ -41,6 +44,8 @@ export class Job implements Queued {
   /** run(…, { id }): the name setPriority() finds it by. */
   name: string | undefined = undefined;
   startedAt = 0;
+  /** A run measured for auto(): this thread's event-loop utilization when it was sent (see onProfile's busyMs). */
+  sentElu: EventLoopUtilization | undefined = undefined;
   timer: Timer = undefined;
   onAbort: (() => void) | undefined = undefined;
   /** run(…, { onMessage }): the task's context.emit() messages. */

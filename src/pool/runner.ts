@@ -140,6 +140,23 @@ function outcomeOf(witness: CrashWitness, owner: Owner, fn: TaskFunction, input:
   return Promise.resolve(result).then((v): ChunkOutcome => ({ ok: true, value: unwrapTransfer(v).value }), fail);
 }
 
+/**
+ * What a structured clone of `value` costs here, ms: about what sending it to another
+ * thread or process costs, serialized on one side and deserialized on the other.
+ * Primitives and short strings cost nothing worth a clock read; undefined when it
+ * cannot be cloned (its send fails anyway, with TaskInputError or TaskOutputError).
+ */
+function cloneMs(value: unknown): number | undefined {
+  if (value === null || (typeof value !== 'object' && !(typeof value === 'string' && value.length > 4096))) return 0;
+  const start = performance.now();
+  try {
+    structuredClone(value);
+  } catch {
+    return undefined;
+  }
+  return performance.now() - start;
+}
+
 export function createRunner(port: Port, where: string): Runner {
   const fns = new Map<string, TaskFunction>();
   const running = new Map<number, Context>();
@@ -250,6 +267,8 @@ export function createRunner(port: Port, where: string): Runner {
       const first = !fn;
       if (!fn) fn = await loadOrReport(msg.id, msg.m, msg.n);
       if (!fn) return;
+      // Copying the input, timed before the task (and outside its wall time) when asked.
+      const copyIn = msg.p && msg.c ? cloneMs(msg.i) : undefined;
       // Measured from here: loading the module is not the task's own behaviour.
       if (msg.p) start = profileStart();
       const called = msg.a ? performance.now() : 0;
@@ -258,7 +277,14 @@ export function createRunner(port: Port, where: string): Runner {
         if (msg.a) port.post({ t: 'async', id: msg.id, s: performance.now() - called });
         result = await result;
       }
-      sendOk(msg.id, `${msg.m}#${msg.n}`, result, start && profileEnd(start, first));
+      const profile = start && profileEnd(start, first);
+      if (profile && copyIn !== undefined) {
+        // An output sent with transfer() moves its buffers instead of copying them: counted as free.
+        const out = unwrapTransfer(result);
+        const copyOut = out.list ? 0 : cloneMs(out.value);
+        if (copyOut !== undefined) profile.copy = copyIn + copyOut;
+      }
+      sendOk(msg.id, `${msg.m}#${msg.n}`, result, profile);
     } catch (error) {
       sendErr(msg.id, error, undefined, start && profileEnd(start, false));
     } finally {

@@ -72,7 +72,7 @@ test('a long calculating task is tried in processes too, and goes there only if 
 });
 
 test('a short task measured on threads is tried on the loop, and stays there only if a call costs it less', () => {
-  const walls = (model: 'threads' | 'loop', wallMs: number, n = 2) => ({ [model]: { n, wallMs, recent: Array.from({ length: n }, () => wallMs) } });
+  const walls = (model: 'threads' | 'loop', wallMs: number, n = 3) => ({ [model]: { n, wallMs, recent: Array.from({ length: n }, () => wallMs) } });
   const short = LOOP_TRIAL_MS / 2; // 1 ms on a thread: 0.5 ms a call across 2 threads
   let d = decide(profile(short, short, 1, 5, { perModel: walls('threads', short) }), env);
   assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'calculating', 'loop']);
@@ -105,7 +105,7 @@ test('a short task measured on threads is tried on the loop, and stays there onl
 test('a calculating task that costs more to copy than to run is tried on the loop, and stays there only if a call costs it less', () => {
   // 1 ms of work on a thread, with `copyMs` of copying its input and output on each call.
   const onThreads = (copyMs: number) => ({ threads: { n: 4, wallMs: 1, recent: [1, 1, 1, 1], copies: [copyMs], copyMs } });
-  const loopAt = (wallMs: number) => ({ loop: { n: 2, wallMs, recent: [wallMs, wallMs] } });
+  const loopAt = (wallMs: number) => ({ loop: { n: 3, wallMs, recent: [wallMs, wallMs, wallMs] } });
   const p = (perModel: TaskProfile['perModel']) => profile(1, 1, 1, 5, { perModel });
   const sync = { ...env, synchronous: true };
   // An 8 MB array summed in 1 ms, 6 ms to copy: (1 + 6) / 2 = 3.5 ms a call on threads.
@@ -120,9 +120,14 @@ test('a calculating task that costs more to copy than to run is tried on the loo
   // Copying under COPY_TRIAL_MS is noise: no trial.
   d = decide(p(onThreads(COPY_TRIAL_MS * 0.9)), sync);
   assert.deepEqual([d.model, d.trial], ['threads', undefined]);
-  // Copying that threads' parallelism still pays for: (1 + 1.1) / 2 = 1.05 ms < 1.1 ms on the loop. No trial.
-  d = decide(p(onThreads(1.1)), sync);
+  // Copying well under half the work: no trial (a 4 ms task with 1.5 ms of copying).
+  d = decide(profile(4, 4, 1, 5, { perModel: { threads: { n: 4, wallMs: 4, recent: [4], copies: [1.5], copyMs: 1.5 } } }), sync);
   assert.deepEqual([d.model, d.trial], ['threads', undefined]);
+  // Half the work or more: tried, and the measurements decide — (4 + 2) / 2 = 3 ms a call on threads.
+  const half = { threads: { n: 4, wallMs: 4, recent: [4], copies: [2], copyMs: 2 } };
+  assert.equal(decide(profile(4, 4, 1, 5, { perModel: half }), sync).trial, 'loop');
+  assert.equal(decide(profile(4, 4, 1, 5, { perModel: { ...half, ...loopAt(2.7) } }), sync).model, 'loop');
+  assert.equal(decide(profile(4, 4, 1, 5, { perModel: { ...half, ...loopAt(2.8) } }), sync).model, 'threads');
   // A task too long for the loop (it would block it) is never tried there, whatever its copying.
   const long = COPY_TRIAL_MAX_MS;
   d = decide(profile(long, long, 1, 5, { perModel: { threads: { n: 4, wallMs: long, recent: [long], copies: [50], copyMs: 50 } } }), sync);
@@ -132,15 +137,15 @@ test('a calculating task that costs more to copy than to run is tried on the loo
   assert.deepEqual([d.model, d.behaviour, d.trial], ['threads', 'waiting-blocking', undefined]);
 });
 
-test('the copying a task costs is the least of its recent runs (waits for a busy CPU only add)', () => {
+test('the copying a task costs is the median of its recent runs (fresh pages or not)', () => {
   let p = NEW_PROFILE;
-  for (const copy of [9, 54, 5.3, 71]) p = addSample(p, { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, copy);
-  assert.equal(p.perModel.threads?.copyMs, 5.3);
-  assert.deepEqual(p.perModel.threads?.copies, [9, 54, 5.3, 71]);
-  // A sample without a copy figure (a cold worker's first task) keeps the ones there are.
+  for (const copy of [4.8, 0.5, 4.6, 0.6, 4.2]) p = addSample(p, { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, copy);
+  assert.equal(p.perModel.threads?.copyMs, 4.2);
+  assert.deepEqual(p.perModel.threads?.copies, [4.8, 0.5, 4.6, 0.6, 4.2]);
+  // A sample without a copy figure (a run that moved its input with transfer) keeps the ones there are.
   p = addSample(p, { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads');
-  assert.equal(p.perModel.threads?.copyMs, 5.3);
-  assert.equal(p.perModel.threads?.n, 5);
+  assert.equal(p.perModel.threads?.copyMs, 4.2);
+  assert.equal(p.perModel.threads?.n, 6);
   // Only the last 8 count.
   for (let i = 0; i < 8; i++) p = addSample(p, { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 12);
   assert.equal(p.perModel.threads?.copyMs, 12);
