@@ -66,22 +66,32 @@ export class Probes {
 
   /**
    * Wait at the task's gate until its probes let it be routed (or a thread is free
-   * to probe it). The call counts as waiting until the caller dispatches it and
+   * to probe it), then `go` with the choice. The call counts as waiting until `go`
    * calls leave(), or until it is cancelled here: so at every moment it is
    * counted exactly once, here or in the executor it went to (stats() adds up).
+   * `go` runs in the same microtask as the last check: calls released together
+   * each see the trials and probes the ones before them took (issue 13: released
+   * between a check and its dispatch, calls meant for a loop trial that was full
+   * went to threads instead — 8 MB copies each).
    */
-  async admit(s: TaskState, options: RunOptions | undefined): Promise<Choice> {
+  async admit<T>(s: TaskState, options: RunOptions | undefined, go: (c: Choice) => Promise<T>): Promise<T> {
     let d = this.learner.choice(s);
     this.waiting++;
     const cancelled = (): void => {
       this.cancelled++;
       this.leave();
     };
-    for (let again = false; this.mustWait(s, d); again = true) {
+    for (let again = false; ; again = true) {
+      if (!this.mustWait(s, d)) {
+        // One turn for the call that finished to settle first (its caller sees it before the
+        // calls it released), then the check again, in the same turn as the dispatch.
+        await undefined;
+        d = this.learner.choice(s);
+        if (!this.mustWait(s, d)) return go(d);
+      }
       await s.gate.wait(options?.priority ?? 0, effectiveSignal(options?.signal), cancelled, again, options?.id);
       d = this.learner.choice(s);
     }
-    return d;
   }
 
   /** A call admitted by admit() is being dispatched now. */

@@ -40,7 +40,7 @@ export class Router {
     let d = this.learner.choice(s);
     if (this.probes.mustWait(s, d) && this.probes.poll(s)) d = this.learner.choice(s);
     if (this.probes.mustWait(s, d)) {
-      return this.probes.admit(s, options).then((c) => {
+      return this.probes.admit(s, options, (c) => {
         this.probes.leave();
         return this.dispatch(s, c, input, options);
       });

@@ -34,14 +34,16 @@ describe('auto(): routes each task to the model that fits', () => {
     // 16 MB to copy in (~10 ms: allocated and filled on the thread) for ~2 ms of adding up.
     const values = new Float64Array(2_000_000).fill(0.5);
     const sums: number[] = [];
-    for (let round = 0; round < 8; round++) sums.push(...(await Promise.all(Array.from({ length: 6 }, () => pool.run(w.sumAll, values)))));
-    assert.ok(sums.every((x) => x === 1_000_000), 'every call summed its input');
+    for (let round = 0; round < 2; round++) sums.push(...(await Promise.all(Array.from({ length: 24 }, () => pool.run(w.sumAll, values)))));
+    assert.ok(sums.length === 48 && sums.every((x) => x === 1_000_000), 'every call summed its input');
     const d = pool.explain(w.sumAll);
     assert.equal(d.model, 'loop', d.reason);
     assert.equal(d.behaviour, 'tiny');
     assert.match(d.reason, /^loop — a call costs the loop .* ms, and a thread .* ms plus .* ms copying its input and output/);
-    // It was measured on threads first, then moved: most calls ran inline.
-    assert.ok(d.profile.runsByModel.threads >= 2 && d.profile.runsByModel.loop >= 24, d.reason);
+    // It was measured on threads first (two first runs, cold, and up to three probes), then moved:
+    // calls released from the gate together never spill to threads while the loop trial is full.
+    const { threads: onThreads, loop: onLoop } = d.profile.runsByModel;
+    assert.ok(onThreads >= 2 && onThreads <= 6 && onLoop >= 40, d.reason);
   });
 
   test('heavy CPU → threads', async () => {
