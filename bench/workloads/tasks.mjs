@@ -124,3 +124,11 @@ export function makeValues(n) {
   for (let i = 0; i < n; i++) out[i] = i * 0.5;
   return out;
 }
+
+/** `ms` of CPU by the clock: a small synchronous task of a chosen size. */
+export function spinFor(ms) {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end) x++;
+  return x > 0 ? 1 : 0;
+}

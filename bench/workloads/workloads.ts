@@ -23,6 +23,7 @@ interface WorkloadTasks {
   hashPassword(input: { password: string; iterations: number }): string;
   sumValues(values: Float64Array): number;
   makeValues(n: number): Float64Array;
+  spinFor(ms: number): number;
 }
 export const t = tasks<WorkloadTasks>(new URL('./tasks.mjs', import.meta.url));
 
