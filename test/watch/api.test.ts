@@ -50,26 +50,35 @@ test('bad options throw the usual errors', () => {
   assert.throws(() => watch({ threshold: 'soon' }), InvalidOptionError);
 });
 
+/**
+ * Watches while `block` blocks the event loop for 300 ms, again until the watchdog captures a
+ * block (on a loaded machine it may not get its pause in before a block ends), at most 10 times.
+ */
+async function captureBlock(block: () => Promise<unknown>): Promise<BlockReport | undefined> {
+  let waiter: ((r: BlockReport) => void) | null = null;
+  using _handle = watch({ threshold: '50ms', onBlock: (r) => waiter?.(r) });
+  await new Promise((r) => setTimeout(r, 200)); // the watchdog is up and warmed
+  let r: BlockReport | undefined;
+  for (let attempt = 0; attempt < 10 && !r?.captured; attempt++) {
+    const reported = new Promise<BlockReport>((resolve) => (waiter = resolve));
+    const keepAlive = setInterval(() => {}, 1000);
+    await block();
+    r = await reported.finally(() => clearInterval(keepAlive));
+  }
+  return r;
+}
+
+const workFixtures = new URL('../fixtures/auto/work.ts', import.meta.url);
+
 test('a loop() task that blocks the event loop is named in the report', async () => {
   const { loop } = await import('../../src/loop/index.js');
   const { tasks } = await import('../../src/task.js');
-  const fixtures = new URL('../fixtures/auto/work.ts', import.meta.url);
-  const w = tasks<typeof import('../fixtures/auto/work.js')>(fixtures);
-  let waiter: ((r: BlockReport) => void) | null = null;
-  using _handle = watch({ threshold: '50ms', onBlock: (r) => waiter?.(r) });
+  const w = tasks<typeof import('../fixtures/auto/work.js')>(workFixtures);
   await using pool = loop();
   await pool.run(w.tiny, 1); // the module is loaded: the next run calls the task at once
-  await new Promise((r) => setTimeout(r, 200));
-  let r: BlockReport | undefined;
-  for (let attempt = 0; attempt < 10 && !r?.captured; attempt++) {
-    // As above: on a loaded machine, block again until the watchdog captures one.
-    const reported = new Promise<BlockReport>((resolve) => (waiter = resolve));
-    const keepAlive = setInterval(() => {}, 1000);
-    await pool.run(w.busyLoop, 300);
-    r = await reported.finally(() => clearInterval(keepAlive));
-  }
+  const r = await captureBlock(() => pool.run(w.busyLoop, 300));
   assert.ok(r?.captured, 'a block was captured');
-  assert.equal(r.task, `${fixtures.href}#busyLoop`);
+  assert.equal(r.task, `${workFixtures.href}#busyLoop`);
   assert.equal(r.functionName, 'busyLoop');
   assert.equal((globalThis as Record<symbol, unknown>)[TASK], undefined, 'the hook is cleared after the task');
 });
@@ -77,24 +86,13 @@ test('a loop() task that blocks the event loop is named in the report', async ()
 test('an auto() task that blocks the event loop inline is named as the task, not as auto()’s wrapper', async () => {
   const { auto } = await import('../../src/auto/index.js');
   const { tasks } = await import('../../src/task.js');
-  const fixtures = new URL('../fixtures/auto/work.ts', import.meta.url);
-  const w = tasks<typeof import('../fixtures/auto/work.js')>(fixtures);
-  let waiter: ((r: BlockReport) => void) | null = null;
-  using _handle = watch({ threshold: '50ms', onBlock: (r) => waiter?.(r) });
+  const w = tasks<typeof import('../fixtures/auto/work.js')>(workFixtures);
   // Pinned to the loop: every run is inline, on this thread's event loop.
   await using ex = auto({ pin: { [w.busyLoop.id]: 'loop' } });
   await ex.run(w.busyLoop, 0);
-  await new Promise((r) => setTimeout(r, 200));
-  let r: BlockReport | undefined;
-  for (let attempt = 0; attempt < 10 && !r?.captured; attempt++) {
-    // As above: on a loaded machine, block again until the watchdog captures one.
-    const reported = new Promise<BlockReport>((resolve) => (waiter = resolve));
-    const keepAlive = setInterval(() => {}, 1000);
-    await ex.run(w.busyLoop, 300);
-    r = await reported.finally(() => clearInterval(keepAlive));
-  }
+  const r = await captureBlock(() => ex.run(w.busyLoop, 300));
   assert.ok(r?.captured, 'a block was captured');
-  assert.equal(r.task, `${fixtures.href}#busyLoop`);
+  assert.equal(r.task, `${workFixtures.href}#busyLoop`);
   const report = Object.entries(ex.stats().tasks).find(([label]) => label.endsWith('#busyLoop'))?.[1];
   assert.ok(report && report.profile.runs >= 2);
   assert.equal(report.profile.runsByModel.loop, report.profile.runs, 'every run was inline');
