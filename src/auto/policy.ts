@@ -172,9 +172,9 @@ export const LOOP_MARGIN = 1.1;
 export const LOOP_TRIAL_SAMPLES = 3;
 /**
  * A calculating task whose copying to and from a worker (ModelWall.copyMs) is at least this
- * (ms), and more than its work there gains by running beside the others, is tried on the loop
- * too: a large input or output costs more to copy than the work it carries (an 8 MB array
- * summed in 1 ms took 6 ms a call on threads, 3.7× the loop's time). Below it, copying is noise.
+ * (ms), and at least half its work there, is tried on the loop too: a large input or output
+ * can cost more to copy than the work it carries (an 8 MB array summed in 1 ms took ~6 ms a
+ * call on threads, 3.7× the loop's time). Below it, copying is noise.
  */
 export const COPY_TRIAL_MS = 1;
 /** Only a task this short (ms) is tried on the loop for its copying: a longer one would block it. */
@@ -230,7 +230,7 @@ export function threadShare(onThreads: ModelWall, cores: number): number {
 /**
  * Might the loop run this calculating task faster than threads, for the copying a dispatch
  * costs it (see COPY_TRIAL_MS)? Worth a trial when copying is at least half the work: a clone
- * timed on the worker understates a real send (an 8 MB array: a 3.5 ms clone, ~5 ms a call on
+ * timed on the worker understates a real send (an 8 MB array: a 3.5 ms clone, ~6 ms a call on
  * threads), and a worker's run of the freshly copied input is slower than the loop's. The trial's
  * measurements decide (threadShare against the loop's time).
  */

@@ -105,7 +105,6 @@ export function parseIo(text: string): ProcIo | undefined {
   return { rchar, wchar, readBytes: value('read_bytes') ?? 0, writeBytes: value('write_bytes') ?? 0 };
 }
 
-/** Parses a `children` file: space-separated pids. */
 /**
  * Where a sleeping thread waits, from /proc/<pid>/task/<tid>/wchan (the kernel function it
  * sleeps in): 'event-loop' for epoll, poll and select — a thread that waits for many things at
@@ -121,6 +120,7 @@ export function parseWchan(text: string | undefined): WaitKind | undefined {
   return /epoll|poll|select/i.test(name) ? 'event-loop' : 'blocking';
 }
 
+/** Parses a `children` file: space-separated pids. */
 export function parsePids(text: string): number[] {
   return text
     .split(/\s+/)

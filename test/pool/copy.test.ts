@@ -35,3 +35,11 @@ test('an input moved with transfer is not copied: no copy figure is taken', asyn
   assert.equal(p.copy, undefined);
   assert.equal(values.length, 0, 'the buffer was moved, not copied');
 });
+
+test('a buffer too large to copy twice is not cloned to be measured', async () => {
+  await using pool = threads({ min: 1, max: 1 });
+  // 80 MB: over the 64 MB a measured run would clone a second time.
+  const p = await profiled(pool, new Float64Array(10_000_000));
+  assert.equal(p.copy, undefined);
+  assert.ok(p.wall >= 0);
+});
