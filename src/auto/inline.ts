@@ -12,9 +12,9 @@
  * by call; its share is the loop's CPU time divided among the inline runs in
  * flight at the time (issue 13: a burst of 120 fetches kept the loop 60 % busy,
  * and all of it was charged to the one being measured). On a loop near
- * saturation a run's wall time is mostly queueing behind the others: a run that
- * still looks like calculating is inconclusive there, and the task gets a probe
- * on a thread, where it runs alone.
+ * saturation a run's wall time is mostly queueing behind the others: its
+ * measurement is inconclusive there, and the task gets a probe on a thread,
+ * where it runs alone.
  */
 import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
@@ -37,8 +37,12 @@ export const BLOCKING_SLICE_MS = 10;
 const KEEP_MEASURING_MS = 1;
 /** Measurements of one task's inline runs at once. */
 const MEASURED_AT_ONCE = 2;
-/** Over a run, the loop's CPU at this share of the wall time or more: the run's wall time is queueing. */
-const SATURATED = 0.9;
+/**
+ * Over a run, the loop's CPU at this share of the wall time or more: the run's wall time is
+ * queueing. (A burst of 60 requests kept it at 0.53–0.64; 60 calls that read a file and then
+ * calculate 5 ms, at 0.87–0.92.)
+ */
+const SATURATED = 0.8;
 /** The loop's CPU is read at most this often while a measurement is open (ms). */
 const SHARE_EVERY_MS = 1;
 
@@ -178,11 +182,17 @@ export class Inline {
       const loopCpu = t1.cpu - t0.cpu;
       const cpuMs = Math.min(wallMs, this.shareMs - share0);
       // On a saturated loop the wall time is mostly queueing behind the other runs, which
-      // makes any task look like it waits: a "waiting" answer then only keeps it where it
-      // already is, at no cost, and is taken; a "calculating" one needs a probe on a thread,
-      // where it runs alone. (Probing a burst of fetches on a thread for nothing cost the
-      // burst the worker's cold start: +130 ms on a 210 ms burst.)
-      if (loopCpu >= SATURATED * wallMs && cpuMs >= this.learner.env.waitingBelow * wallMs) {
+      // makes any task look like it waits, and its share of the loop's CPU is spread over
+      // runs that only queue: the answer needs a probe on a thread, where it runs alone.
+      // (Taking "waiting" there kept a task that reads a file, then calculates 5 ms, on the
+      // loop for good: 1.55× threads' time, burst after burst. A burst of requests does not
+      // saturate the loop, so it is not probed on a cold thread for nothing.)
+      // A run that shared the loop with others says less than one measured alone on a thread:
+      // its share of the loop's CPU is spread over runs that were only queued (a task that reads
+      // a file, then calculates 5 ms, measured 0.2 ms of CPU in 16 ms there, and 4 ms of 4 on a
+      // thread). Once the task has thread samples, such runs leave the decision to them.
+      const shared = this.inflight > 0 && !trial && (s.profile.perModel.threads?.n ?? 0) > 0;
+      if (loopCpu >= SATURATED * wallMs || shared) {
         s.inconclusive = true;
         return;
       }

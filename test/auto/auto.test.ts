@@ -184,6 +184,24 @@ describe('auto(): the head start of async functions', () => {
   });
 });
 
+describe('auto(): an async function measured on a saturated loop', () => {
+  test('a burst that calculates after an await is not taken for waiting, and moves to threads once measured there', async () => {
+    await importModule(w.lateSpin.module); // loaded here: an async function gets its head start at once
+    await using pool = auto();
+    // 12 at once, each 10 ms of CPU after a 1 ms wait: the loop is saturated while they run, and
+    // a run's share of its CPU, spread over the 12 in flight, looked like 1 ms in 11 (waiting).
+    await Promise.all(Array.from({ length: 12 }, () => pool.run(w.lateSpin, 10)));
+    assert.notEqual(pool.explain(w.lateSpin).behaviour, 'waiting-async', pool.explain(w.lateSpin).reason);
+    // Later bursts probe it on threads, where it runs alone: there it calculates.
+    for (let burst = 0; burst < 6 && pool.explain(w.lateSpin).model !== 'threads'; burst++) {
+      await Promise.all(Array.from({ length: 12 }, () => pool.run(w.lateSpin, 10)));
+    }
+    const d = pool.explain(w.lateSpin);
+    assert.equal(d.model, 'threads', d.reason);
+    assert.ok(d.profile.runsByModel.threads >= 2, JSON.stringify(d.profile.runsByModel));
+  });
+});
+
 describe('auto(): a plain function that returns a promise', () => {
   test('gets the head start once its first probe returns a promise: the calls waiting for it go to the loop at once', async () => {
     await using pool = auto();
