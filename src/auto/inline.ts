@@ -190,8 +190,9 @@ export class Inline {
       // A run that shared the loop with others says less than one measured alone on a thread:
       // its share of the loop's CPU is spread over runs that were only queued (a task that reads
       // a file, then calculates 5 ms, measured 0.2 ms of CPU in 16 ms there, and 4 ms of 4 on a
-      // thread). Once the task has thread samples, such runs leave the decision to them.
-      const shared = this.inflight > 0 && !trial && (s.profile.perModel.threads?.n ?? 0) > 0;
+      // thread). Once the task has thread samples, or a run of it found the loop saturated,
+      // such runs leave the decision to the thread probes.
+      const shared = this.inflight > 0 && !trial && (s.inconclusive || (s.profile.perModel.threads?.n ?? 0) > 0);
       if (loopCpu >= SATURATED * wallMs || shared) {
         s.inconclusive = true;
         return;
