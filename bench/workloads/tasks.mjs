@@ -2,6 +2,7 @@
 // JavaScript, as in production: no TypeScript loader is needed in the workers.
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile as readFileAsync } from 'node:fs/promises';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 
@@ -131,4 +132,11 @@ export function spinFor(ms) {
   let x = 0;
   while (performance.now() < end) x++;
   return x > 0 ? 1 : 0;
+}
+
+/** Async, then CPU: reads this file, then calculates `ms` (the CPU is in a continuation, after an await). */
+const self = new URL(import.meta.url);
+export async function readThenSpin(ms) {
+  const text = await readFileAsync(self, 'utf8');
+  return text.length + spinFor(ms);
 }

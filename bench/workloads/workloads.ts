@@ -24,6 +24,7 @@ interface WorkloadTasks {
   sumValues(values: Float64Array): number;
   makeValues(n: number): Float64Array;
   spinFor(ms: number): number;
+  readThenSpin(ms: number): Promise<number>;
 }
 export const t = tasks<WorkloadTasks>(new URL('./tasks.mjs', import.meta.url));
 

@@ -15,7 +15,7 @@ import { BLOCKING_SLICE_MS } from './inline.js';
 const AsyncFunction = (async () => {}).constructor;
 /** Dispatch-cost samples kept, and the quantile of them that is the estimate. */
 const OVERHEAD_WINDOW = 32;
-const OVERHEAD_QUANTILE = 0.25;
+const OVERHEAD_QUANTILE = 0.1;
 
 export class Learner {
   readonly states = new Map<string, TaskState>();
@@ -72,13 +72,17 @@ export class Learner {
    * quantile of the recent ones, not their mean: a round trip also waits while
    * this thread is busy (submitting a burst) or preempted (a loaded machine),
    * which is latency, not work the dispatch adds; the quiet moments show the
-   * cost itself (issue 13: a 2 ms "dispatch cost" made a 2 ms blur "tiny").
+   * cost itself (issue 13: a 2 ms "dispatch cost" made a 2 ms blur "tiny"; in
+   * bursts of 0.2 ms tasks, with two busy workers and this thread on 2 cores,
+   * three in four round trips waited, and the 25th percentile made it tiny too).
+   * Never below the default: a quiet round trip of 20–30 µs is latency the caller
+   * waits, but a dispatch also costs both threads the messaging around it.
    */
   addOverhead(ms: number): void {
     this.overheads.push(ms);
     if (this.overheads.length > OVERHEAD_WINDOW) this.overheads.shift();
     const sorted = [...this.overheads].sort((a, b) => a - b);
-    this.threadOverheadMs = sorted[Math.floor((sorted.length - 1) * OVERHEAD_QUANTILE)] as number;
+    this.threadOverheadMs = Math.max(DEFAULT_ENV.threadOverheadMs, sorted[Math.floor((sorted.length - 1) * OVERHEAD_QUANTILE)] as number);
   }
 
   setProfile(s: TaskState, profile: TaskProfile): void {

@@ -40,7 +40,7 @@ export async function runOnWorker(
   try {
     return await pool.submit(s.ref, input, false, options, {
       ...(profile && {
-        onProfile: (p, runMs, cold, busyMs) => {
+        onProfile: (p, runMs, cold, caller) => {
           // Time spent waiting for a CPU is neither waiting nor calculating by the task: leave it out.
           // (CPU beyond the wall time is the readings' own cost: the thread cannot run longer than it lived.)
           if (asks && !promised && !s.promised) s.synchronous = true;
@@ -51,10 +51,12 @@ export async function runOnWorker(
             // round trip beyond the task's time, which also holds wake-ups and waits for this thread).
             learner.setProfile(s, addSample(s.profile, sample, model, undefined, p.copy));
             // A round trip during which this thread was mostly busy (submitting a burst, other work)
-            // says how long the answer waited for it, not what a dispatch costs: left out (issue 13:
-            // in bursts of 0.2 ms tasks the estimate rose to 0.12 ms, and the task was called tiny).
-            if (!cold && busyMs <= MAIN_BUSY_SHARE * runMs) {
-              const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall));
+            // says how long the answer waited for it, not what a dispatch costs: left out; and the
+            // time this thread waited for a CPU is taken out (issue 13: in bursts of 0.2 ms tasks,
+            // two busy workers and this thread on 2 cores, the estimate rose to 0.12 ms, and the
+            // task was called tiny).
+            if (!cold && caller.busyMs <= MAIN_BUSY_SHARE * runMs) {
+              const overhead = Math.min(MAX_OVERHEAD_SAMPLE_MS, Math.max(0, runMs - p.wall - caller.runQueueMs));
               learner.setProfile(s, addOverhead(s.profile, model, overhead));
               if (model === 'threads') learner.addOverhead(overhead);
             }

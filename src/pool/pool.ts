@@ -33,6 +33,7 @@ import { deserializeError, serializeError, type SerializedError } from '../remot
 import { findUncloneable } from '../clone.js';
 import type { WorkerExitReason, WorkerInfo } from '../control.js';
 import { intOption, plural } from '../options.js';
+import { threadTimes } from './cpu.js';
 import {
   abortError,
   ExecutorBrokenError,
@@ -458,7 +459,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (message.t === 'run' && (first.onProfile || this.sampler.shouldSample())) message.p = true;
     // auto() weighs copying against the work; an input moved with `transfer` is not copied at all.
     if (message.t === 'run' && first.onProfile && first.transfer === undefined) message.c = true;
-    if (message.t === 'run' && first.onProfile) first.sentElu = performance.eventLoopUtilization();
+    if (message.t === 'run' && first.onProfile) {
+      first.sentElu = performance.eventLoopUtilization();
+      first.sentRunQueue = threadTimes().runQueue;
+    }
     if (message.t === 'run' && first.onAsync) message.a = true;
     try {
       slot.channel.send(message, first.transfer);
@@ -738,7 +742,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     this.counters.runTime.add(ms);
     if (msg.p) {
       if (!cold && !msg.p.first) this.sampler.record(taskLabel(first.ref), msg.p, ms);
-      first.onProfile?.(msg.p, ms, cold, first.sentElu ? performance.eventLoopUtilization(first.sentElu).active : 0);
+      first.onProfile?.(msg.p, ms, cold, {
+        busyMs: first.sentElu ? performance.eventLoopUtilization(first.sentElu).active : 0,
+        runQueueMs: first.sentElu ? Math.max(0, threadTimes().runQueue - first.sentRunQueue) : 0,
+      });
     }
     if (msg.t === 'ok') this.finish(first, { ok: true, value: msg.v }, where);
     else if (msg.t === 'chunk') this.chunkProgress(first, msg.r.map((o) => settledOf(o, where)));

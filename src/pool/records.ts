@@ -15,12 +15,19 @@ export interface SubmitExtras {
   /**
    * `runMs`: what the parent saw, from dispatch to the answer; minus `profile.wall` it is the
    * dispatch cost. `cold`: the worker's first task (its start-up and module loading are in runMs).
-   * `busyMs`: how long this thread's event loop was busy meanwhile (submitting a burst, other
-   * work): the answer waited for it, which is this thread's latency, not the dispatch's cost.
+   * `caller`: how long this thread's event loop was busy meanwhile (submitting a burst, other
+   * work), and how long this thread waited for a CPU (a loaded machine): the answer waited for
+   * it either way, which is this thread's latency, not the dispatch's cost.
    */
-  onProfile?: (profile: TaskProfile, runMs: number, cold: boolean, busyMs: number) => void;
+  onProfile?: (profile: TaskProfile, runMs: number, cold: boolean, caller: CallerTime) => void;
   /** The task returned a promise after `syncMs` of synchronous work (told before its answer). */
   onAsync?: (syncMs: number) => void;
+}
+
+/** This thread's time over a measured run's round trip (see SubmitExtras.onProfile). */
+export interface CallerTime {
+  busyMs: number;
+  runQueueMs: number;
 }
 
 let jobIds = 0;
@@ -44,8 +51,9 @@ export class Job implements Queued {
   /** run(…, { id }): the name setPriority() finds it by. */
   name: string | undefined = undefined;
   startedAt = 0;
-  /** A run measured for auto(): this thread's event-loop utilization when it was sent (see onProfile's busyMs). */
+  /** A run measured for auto(): this thread's event-loop utilization and run-queue time when it was sent (see onProfile's caller). */
   sentElu: EventLoopUtilization | undefined = undefined;
+  sentRunQueue = 0;
   timer: Timer = undefined;
   onAbort: (() => void) | undefined = undefined;
   /** run(…, { onMessage }): the task's context.emit() messages. */
