@@ -34,6 +34,7 @@ import { findUncloneable } from '../clone.js';
 import type { WorkerExitReason, WorkerInfo } from '../control.js';
 import { intOption, plural } from '../options.js';
 import { threadTimes } from './cpu.js';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import {
   abortError,
   ExecutorBrokenError,
@@ -51,7 +52,7 @@ import {
 import type { ExitInfo, Transport } from './channel.js';
 import type { ChunkOutcome, FromWorker, ToWorker } from './protocol.js';
 import type { CrashReport } from './attribution.js';
-import { Job, Slot, type SubmitExtras } from './records.js';
+import { Job, Slot, type CallerTime, type SubmitExtras } from './records.js';
 import { batchable, batchSize } from './batch.js';
 import { TaskSampler } from './sampling.js';
 
@@ -120,6 +121,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   private readonly sampler = new TaskSampler();
   /** Usual run time of each task (ms, smoothed), which bounds its batches. */
   private readonly taskMs = new Map<string, number>();
+  /** Runs measured for auto() that are out: this thread's clocks when each was sent (weak: a run that never answers leaves nothing). */
+  private readonly sentAt = new WeakMap<Job, { elu: EventLoopUtilization; runQueue: number }>();
 
   private lateCrashes = 0;
   private teardownFailures = 0;
@@ -459,10 +462,9 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     if (message.t === 'run' && (first.onProfile || this.sampler.shouldSample())) message.p = true;
     // auto() weighs copying against the work; an input moved with `transfer` is not copied at all.
     if (message.t === 'run' && first.onProfile && first.transfer === undefined) message.c = true;
-    if (message.t === 'run' && first.onProfile) {
-      first.sentElu = performance.eventLoopUtilization();
-      first.sentRunQueue = threadTimes().runQueue;
-    }
+    // This thread's clocks when a run measured for auto() is sent (see SubmitExtras.onProfile's
+    // caller), kept beside the job rather than in it: a Job is the hot path of a 100,000-task burst.
+    if (message.t === 'run' && first.onProfile) this.sentAt.set(first, { elu: performance.eventLoopUtilization(), runQueue: threadTimes().runQueue });
     if (message.t === 'run' && first.onAsync) message.a = true;
     try {
       slot.channel.send(message, first.transfer);
@@ -471,6 +473,14 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       return;
     }
     if (first.timeout !== Infinity && slot.ready) first.timer = this.armTimeout(first);
+  }
+
+  /** This thread's busy and run-queue time since a measured run was sent (SubmitExtras.onProfile). */
+  private callerTime(job: Job): CallerTime {
+    const at = this.sentAt.get(job);
+    if (!at) return { busyMs: 0, runQueueMs: 0 };
+    this.sentAt.delete(job);
+    return { busyMs: performance.eventLoopUtilization(at.elu).active, runQueueMs: Math.max(0, threadTimes().runQueue - at.runQueue) };
   }
 
   /** Nothing reached the worker: it stays healthy; bad inputs fail, good ones go back to the line. */
@@ -742,10 +752,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
     this.counters.runTime.add(ms);
     if (msg.p) {
       if (!cold && !msg.p.first) this.sampler.record(taskLabel(first.ref), msg.p, ms);
-      first.onProfile?.(msg.p, ms, cold, {
-        busyMs: first.sentElu ? performance.eventLoopUtilization(first.sentElu).active : 0,
-        runQueueMs: first.sentElu ? Math.max(0, threadTimes().runQueue - first.sentRunQueue) : 0,
-      });
+      if (first.onProfile) first.onProfile(msg.p, ms, cold, this.callerTime(first));
     }
     if (msg.t === 'ok') this.finish(first, { ok: true, value: msg.v }, where);
     else if (msg.t === 'chunk') this.chunkProgress(first, msg.r.map((o) => settledOf(o, where)));

@@ -1,6 +1,5 @@
 /** The pool's two records: a task on its way (Job) and a worker with its jobs (Slot). */
 import type { TransferListItem } from 'node:worker_threads';
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Queued } from '../queue.js';
 import type { WorkerExitReason } from '../control.js';
 import type { Timer } from '../durations.js';
@@ -51,9 +50,6 @@ export class Job implements Queued {
   /** run(…, { id }): the name setPriority() finds it by. */
   name: string | undefined = undefined;
   startedAt = 0;
-  /** A run measured for auto(): this thread's event-loop utilization and run-queue time when it was sent (see onProfile's caller). */
-  sentElu: EventLoopUtilization | undefined = undefined;
-  sentRunQueue = 0;
   timer: Timer = undefined;
   onAbort: (() => void) | undefined = undefined;
   /** run(…, { onMessage }): the task's context.emit() messages. */
