@@ -221,3 +221,19 @@ describe('trustFirstRun(): a first run in a fresh worker', () => {
     assert.equal(trustFirstRun({ wallMs: 10, cpuMs: 4.99 }, env), true);
   });
 });
+
+test('the dispatch-cost estimate: a quiet round trip among many that waited, never below the default', async () => {
+  const { Learner } = await import('../../src/auto/learner.js');
+  const learner = new Learner({ pin: {} });
+  // In a burst of 0.2 ms tasks on 2 busy cores, most round trips wait for this thread: 28 of 32 here.
+  for (let i = 0; i < 32; i++) learner.addOverhead(i % 8 === 0 ? 0.03 : 0.3);
+  assert.equal(learner.threadOverheadMs, DEFAULT_ENV.threadOverheadMs);
+  // A 0.2 ms task stays calculating (the 25th percentile, 0.3 ms, had called it tiny).
+  assert.equal(decide(profile(0.2, 0.2, 1, 5), { ...env, threadOverheadMs: learner.threadOverheadMs }).behaviour, 'calculating');
+  // Round trips all quicker than the default: the default holds.
+  for (let i = 0; i < 32; i++) learner.addOverhead(0.02);
+  assert.equal(learner.threadOverheadMs, DEFAULT_ENV.threadOverheadMs);
+  // All slow: the estimate follows.
+  for (let i = 0; i < 32; i++) learner.addOverhead(0.2);
+  assert.equal(learner.threadOverheadMs, 0.2);
+});
