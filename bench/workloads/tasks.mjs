@@ -89,11 +89,9 @@ export function blur(passes) {
 
 /** CPU, then a wait: a 5 ms calculation followed by a 20 ms await. */
 export async function cpuThenAwait({ cpuMs, waitMs }) {
-  const end = performance.now() + cpuMs;
-  let x = 0;
-  while (performance.now() < end) for (let i = 0; i < 1000; i++) x += Math.sqrt(i);
+  const done = spinFor(cpuMs);
   await new Promise((resolve) => setTimeout(resolve, waitMs));
-  return x > 0 ? 1 : 0;
+  return done;
 }
 
 /** A large synchronous parse: JSON.parse of a file of about 5 MB. */
