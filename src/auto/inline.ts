@@ -181,17 +181,12 @@ export class Inline {
       const wallMs = Math.max(0, performance.now() - start - Math.max(0, t1.runQueue - t0.runQueue));
       const loopCpu = t1.cpu - t0.cpu;
       const cpuMs = Math.min(wallMs, this.shareMs - share0);
-      // On a saturated loop the wall time is mostly queueing behind the other runs, which
-      // makes any task look like it waits, and its share of the loop's CPU is spread over
-      // runs that only queue: the answer needs a probe on a thread, where it runs alone.
-      // (Taking "waiting" there kept a task that reads a file, then calculates 5 ms, on the
-      // loop for good: 1.55× threads' time, burst after burst. A burst of requests does not
-      // saturate the loop, so it is not probed on a cold thread for nothing.)
-      // A run that shared the loop with others says less than one measured alone on a thread:
-      // its share of the loop's CPU is spread over runs that were only queued (a task that reads
-      // a file, then calculates 5 ms, measured 0.2 ms of CPU in 16 ms there, and 4 ms of 4 on a
-      // thread). Once the task has thread samples, or a run of it found the loop saturated,
-      // such runs leave the decision to the thread probes.
+      // On a saturated loop a run's wall time is mostly queueing, and its share of the loop's
+      // CPU is spread over runs that only queue: any task looks like it waits there (one that
+      // reads a file, then calculates 5 ms, measured 0.2 ms of CPU in 16 ms; on a thread, 4 of 4).
+      // So the answer is left to a probe on a thread, where it runs alone; and once the task has
+      // thread samples, or found the loop saturated, so is that of any run that shared the loop.
+      // (A burst of requests keeps the loop at 0.53–0.64: it is not probed on a cold thread.)
       const shared = this.inflight > 0 && !trial && (s.inconclusive || (s.profile.perModel.threads?.n ?? 0) > 0);
       if (loopCpu >= SATURATED * wallMs || shared) {
         s.inconclusive = true;

@@ -38,6 +38,8 @@ interface ThreadValues {
   involuntary: number;
   /** Asleep when read: where (wchan); undefined when running or unknown. */
   wait?: WaitKind | undefined;
+  /** It has slept between two of our looks (a pool's idle thread never has): set by sample(). */
+  slept?: boolean;
 }
 
 interface ProcRecord {
@@ -105,8 +107,6 @@ export class TreeSampler {
   private useChildrenFiles: boolean | undefined;
   private rootKey: string | undefined;
   private rootAliveFlag = true;
-  /** Threads (pid:tid:start) that have slept since the watch began: a pool's idle threads never do. */
-  private readonly sleepers = new Set<string>();
 
   constructor(
     readonly rootPid: number,
@@ -185,13 +185,13 @@ export class TreeSampler {
         const waitNs = Math.max(0, values.waitNs - b.waitNs);
         threadRunNs.push(runNs);
         threadVoluntary.push(Math.max(0, values.voluntary - b.voluntary));
-        const sleeper = `${o.key}:${tid}`;
         // Slept between two of our looks: it waits on something, not idle since it started.
-        if (before !== undefined && values.voluntary > before.voluntary) this.sleepers.add(sleeper);
+        // (Kept on the thread's record, so it goes with the thread.)
+        values.slept = before?.slept === true || (before !== undefined && values.voluntary > before.voluntary);
         if (values.wait !== undefined) {
           waitKnown = true;
           if (values.wait === 'event-loop') waiting.eventLoop++;
-          else if (this.sleepers.has(sleeper)) waiting.blocking++;
+          else if (values.slept) waiting.blocking++;
         }
         // The kernel adds a wait to run_delay only when the wait ends (the thread gets a
         // core), so a thread starved for several intervals shows nothing, then a lump.
