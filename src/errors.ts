@@ -133,6 +133,8 @@ export interface CrashDetails {
   task?: string;
   /** The error behind the crash, when there is one (an uncaught exception). */
   cause?: unknown;
+  /** What happened next, when not "only this task failed and the worker was replaced". */
+  aftermath?: string;
 }
 
 /** The worker running this task died. Only this task fails; the pool refills. */
@@ -161,7 +163,7 @@ export class WorkerCrashedError extends BoundwiseError {
     const tail = d.stderr?.length ? `\nlast stderr lines:\n  ${d.stderr.join('\n  ')}` : '';
     super(
       'ERR_BOUNDWISE_WORKER_CRASHED',
-      `${d.worker} ${how} while running ${d.task ?? 'a task'}; only this task failed and the worker was replaced${tail}`,
+      `${d.worker} ${how} while running ${d.task ?? 'a task'}; ${d.aftermath ?? 'only this task failed and the worker was replaced'}${tail}`,
       d.cause === undefined ? undefined : { cause: d.cause },
     );
     this.worker = d.worker;

@@ -7,9 +7,12 @@
  * time. Prints, per run, the time of each model and auto()'s ratio to the best
  * fixed model, and at the end how often auto() was within 1.10×.
  *
- *   npx tsx bench/workloads/index.ts [--quick] [--runs 5] [--load] [--json FILE] [--only fetch,gzip]
+ *   npx tsx bench/workloads/index.ts [--quick] [--runs 5] [--load] [--cold] [--json FILE] [--only fetch,gzip]
  *
  * --load: one CPU hog (a busy process, one core's worth) runs beside the suite.
+ * --cold: each executor is created inside the timing and nothing is started first (a
+ * script's first burst: the way an outside run measured it); else its workers are started
+ * first, as in a service.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,7 @@ const value = (name: string) => {
 };
 const quick = flag('--quick');
 const withLoad = flag('--load');
+const cold = flag('--cold');
 const runs = Number(value('--runs') ?? (quick ? 1 : 5));
 const only = (value('--only') ?? '').split(',').filter(Boolean);
 const jsonAt = value('--json');
@@ -41,7 +45,7 @@ writeFileSync(join(dir, 'big.json'), JSON.stringify({ items }));
 
 const server20 = await startLatencyServer(20);
 const server15 = await startLatencyServer(15);
-const ctx: Context = { url20: server20.url, url15: server15.url, dir, quick };
+const ctx: Context = { url20: server20.url, url15: server15.url, dir, quick, cold };
 const one = fileURLToPath(new URL('./one.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
@@ -75,7 +79,7 @@ process.on('exit', stopHog);
 const suite = workloads(quick).filter((w) => only.length === 0 || only.includes(w.id));
 type Row = { id: string; name: string; ms: Partial<Record<ModelName, number>>; ratio: number; best: ModelName; choices: string; agree: boolean; unexpected: Partial<Record<ModelName, number>> };
 const allRuns: Array<{ run: number; load: number[]; rows: Row[] }> = [];
-console.log(`boundwise workload suite (${quick ? 'quick' : 'full'}; ${runs} run(s); a fresh process per workload and model${withLoad ? '; one CPU hog running beside it' : ''})`);
+console.log(`boundwise workload suite (${quick ? 'quick' : 'full'}; ${runs} run(s); a fresh process per workload and model${cold ? '; cold: each executor created inside the timing' : ''}${withLoad ? '; one CPU hog running beside it' : ''})`);
 for (let run = 1; run <= runs; run++) {
   const load = loadavg();
   const rows: Row[] = [];

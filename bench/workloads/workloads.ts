@@ -38,6 +38,8 @@ export interface Context {
   /** A directory of 300 small files (0.txt …) and a 5 MB JSON file (big.json). */
   dir: string;
   quick: boolean;
+  /** The executor is created inside the timing, with nothing started (--cold). */
+  cold?: boolean;
 }
 
 export interface Workload {

@@ -16,10 +16,13 @@
  * measurement is inconclusive there, and the task gets a probe on a thread,
  * where it runs alone.
  */
+import { Script } from 'node:vm';
 import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
-import { addSample } from './profile.js';
+import { addCrash, addSample } from './profile.js';
+import { trustFirstRun } from './policy.js';
+import { WorkerCrashedError } from '../errors.js';
 import type { TaskState } from './state.js';
 
 /**
@@ -46,6 +49,93 @@ const SATURATED = 0.8;
 /** The loop's CPU is read at most this often while a measurement is open (ms). */
 const SHARE_EVERY_MS = 1;
 
+/** Probes of one task on the loop before it is left to the threads, however they measured. */
+const LOOP_PROBES = 4;
+
+interface Timed {
+  result: unknown;
+  start: number;
+  t0: ThreadTimes;
+  /** The thread's CPU time over the call, and its time on the CPU or blocked (not waiting for a CPU), ms. */
+  cpuMs: number;
+  busy: number;
+}
+
+/** Run `f` timed on this thread's clocks: wall, CPU and run-queue time (a loaded machine's preemption is not the task's). */
+function timed(f: () => unknown): Timed {
+  const t0 = threadTimes();
+  const start = performance.now();
+  const result = f();
+  const wall = performance.now() - start;
+  const t1 = threadTimes();
+  // The thread cannot use more CPU than the wall time it had (the readings' own cost aside).
+  const cpuMs = Math.min(wall, Math.max(0, t1.cpu - t0.cpu - readingCost()));
+  return { result, start, t0, cpuMs, busy: Math.max(cpuMs, wall - Math.max(0, t1.runQueue - t0.runQueue)) };
+}
+
+/**
+ * How long a probe on the loop may run (ms of wall time) before it is stopped: a new task may
+ * calculate for seconds, or never return (an Atomics.wait() on nothing, a runaway loop), or
+ * allocate until the heap is gone — on a worker that costs the worker, here the process.
+ */
+export const LOOP_PROBE_LIMIT_MS = 25;
+/** What bounded() throws when it stopped its function. */
+const STOPPED = Symbol('stopped');
+const BOUNDED = Symbol.for('boundwise.boundedCall');
+let boundedScript: Script | undefined;
+
+/**
+ * Run `f` on this thread, stopped after `ms` (it then throws STOPPED): a vm script's timeout,
+ * whose watchdog terminates the JavaScript running here, even inside Atomics.wait() (not
+ * inside a native call that does not return to JavaScript). The watchdog is a thread started
+ * per call (~0.1 ms), so this is for probes, never for every call.
+ */
+function bounded<T>(f: () => T, ms: number): T {
+  boundedScript ??= new Script(`globalThis[Symbol.for('boundwise.boundedCall')]()`, { filename: 'boundwise:bounded-probe' });
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  g[BOUNDED] = f;
+  const start = performance.now();
+  try {
+    return boundedScript.runInThisContext({ timeout: ms, displayErrors: false, breakOnSigint: false }) as T;
+  } catch (error) {
+    // The task's own vm timeout, if it uses one, is not ours: ours throws only once about `ms` have passed
+    // (the watchdog's clock is not this one: it fired at 24.9 ms of 25).
+    if ((error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' && performance.now() - start >= ms * 0.8) throw STOPPED;
+    throw error;
+  } finally {
+    delete g[BOUNDED];
+  }
+}
+
+/**
+ * Run `f` with process.exit() stopped: a call to it throws instead (and `onExit` hears the
+ * code, even if the task catches what was thrown). On a worker an exit ends the worker;
+ * inline it would end the whole process.
+ */
+function withoutExit(f: () => unknown, onExit: (code: number) => void): unknown {
+  const { exit, abort } = process;
+  const stop = (code: number): never => {
+    onExit(code);
+    throw new Error('a task run inline by auto() tried to end the process');
+  };
+  process.exit = ((code?: number | string | null) => stop(Number(code ?? process.exitCode ?? 0) || 0)) as typeof process.exit;
+  process.abort = (() => stop(134)) as typeof process.abort;
+  try {
+    return f();
+  } finally {
+    process.exit = exit;
+    process.abort = abort;
+  }
+}
+
+/**
+ * The input and context of an inline run: loop() calls a function given no input with its
+ * context alone (`run(async ({ signal }) => …)`), but a task's body always takes both.
+ */
+function args(input: unknown, context: TaskContext | undefined): [unknown, TaskContext] {
+  return context === undefined ? [undefined, input as TaskContext] : [input, context];
+}
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 
@@ -61,6 +151,8 @@ function named(name: string, fn: TaskFunction): TaskFunction {
 export class Inline {
   /** Called when a task got a measurement calls may be waiting for. */
   onMeasured: (s: TaskState) => void = () => {};
+  /** Run again, routed anew, a call whose probe on the loop was stopped (the router's). */
+  rerun: (s: TaskState, value: unknown, ctx: TaskContext) => Promise<unknown> = () => Promise.reject(new Error('no router'));
   /** Async inline runs not settled yet. */
   private inflight = 0;
   /** Loop measurements open; the share below is kept only while there is one. */
@@ -78,7 +170,8 @@ export class Inline {
   /** The task run on this thread's event loop, measured now and then (see above). */
   body(s: TaskState): TaskFunction {
     const learner = this.learner;
-    return (s.body ??= named(s.ref.id, (value: unknown, ctx: TaskContext): unknown => {
+    return (s.body ??= named(s.ref.id, (input: unknown, context?: TaskContext): unknown => {
+      const [value, ctx] = args(input, context);
       const fn = s.fn;
       if (!fn) return learner.load(s).then((f) => f(value, ctx));
       // On trial here (a short task measured on threads, see policy's LOOP_TRIAL_MS): measured like a probe.
@@ -109,15 +202,7 @@ export class Inline {
         if (isThenable(result)) this.track(result);
         return result;
       }
-      const t0 = threadTimes();
-      const start = performance.now();
-      const result = fn(value, ctx);
-      const wall = performance.now() - start;
-      const t1 = threadTimes();
-      // The thread cannot use more CPU than the wall time it had (the readings' own cost aside).
-      const cpuMs = Math.min(wall, Math.max(0, t1.cpu - t0.cpu - readingCost()));
-      // On the CPU or blocked, but not waiting for a CPU.
-      const busy = Math.max(cpuMs, wall - Math.max(0, t1.runQueue - t0.runQueue));
+      const { result, start, t0, cpuMs, busy } = timed(() => fn(value, ctx));
       // A long slice keeps the next runs measured, so a task that starts to block is re-routed in a few runs.
       s.measureNext = busy > KEEP_MEASURING_MS;
       const sync = !isThenable(result);
@@ -136,6 +221,77 @@ export class Inline {
       if (!sync) this.track(result as PromiseLike<unknown>);
       return result;
     }));
+  }
+
+  /**
+   * A new task probed on the loop while no thread has started (Probes.loopFirst): one call,
+   * its synchronous part timed on this thread's clocks. A first run here is trusted only when
+   * it is tiny or waits (it pays a cold JIT, as a worker's first run does: trustFirstRun). A
+   * promise returned after a short synchronous part makes it a head start (an async function
+   * in all but name). process.exit() is caught while it runs: it would end this process, not
+   * a worker, so the call fails as a crash would, and the task goes to child processes.
+   */
+  probeBody(s: TaskState): TaskFunction {
+    const learner = this.learner;
+    return (s.probeBody ??= named(s.ref.id, (input: unknown, context?: TaskContext): unknown => {
+      const [value, ctx] = args(input, context);
+      const fn = s.fn as TaskFunction;
+      s.loopProbeRuns++;
+      let exitCode: number | undefined;
+      let run: Timed;
+      try {
+        // The guard outside the bound: a stopped run unwinds without running `finally` blocks.
+        run = withoutExit(() => bounded(() => timed(() => fn(value, ctx)), LOOP_PROBE_LIMIT_MS), (code) => (exitCode = code)) as Timed;
+      } catch (error) {
+        if (exitCode !== undefined) this.exited(s, exitCode);
+        if (error === STOPPED) {
+          // Stopped: it would have held the loop longer (or for ever). The call runs again, on a thread.
+          s.loopProbeOff = true;
+          this.probeOver(s);
+          return this.rerun(s, value, ctx);
+        }
+        this.probeOver(s);
+        throw error;
+      }
+      if (exitCode !== undefined) this.exited(s, exitCode);
+      const { result, start, t0, cpuMs, busy } = run;
+      if (busy > BLOCKING_SLICE_MS) s.loopProbeOff = true;
+      if (isThenable(result)) {
+        learner.returnedPromise(s, busy);
+        if (s.headStart) this.measureOnLoop(s, result, start, t0);
+        else s.loopProbeOff = true;
+      } else {
+        s.synchronous = true;
+        const sample = { wallMs: busy, cpuMs, elu: 1 };
+        if (s.loopProbeRuns > 1 || trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs })) {
+          learner.setProfile(s, addSample(s.profile, sample, 'loop'));
+        }
+      }
+      this.probeOver(s);
+      return result;
+    }));
+  }
+
+  /** A probe on the loop is over: it ends (the calls at its gate may go on), and after a few runs probing there stops. */
+  private probeOver(s: TaskState): void {
+    if (s.loopProbeRuns >= LOOP_PROBES) s.loopProbeOff = true;
+    s.loopProbeEnd?.();
+    if (s.gate.size > 0) this.onMeasured(s);
+  }
+
+  /** The probe called process.exit(code): fail the call as a crash; the task is isolated from now on. */
+  private exited(s: TaskState, exitCode: number): never {
+    s.loopProbeOff = true;
+    this.learner.setProfile(s, addCrash({ ...s.profile, runs: s.total }, false));
+    this.probeOver(s);
+    throw new WorkerCrashedError({
+      worker: 'an auto() probe on the event loop',
+      reason: 'exit',
+      exitCode,
+      signal: null,
+      task: s.ref.id,
+      aftermath: 'the exit was stopped (it would have ended this process): only this call failed, and the task runs in child processes from now on',
+    });
   }
 
   /** Count an async run in flight while it lasts (its share of the loop, see measureOnLoop). */

@@ -95,6 +95,11 @@ export class Learner {
     return s.fn;
   }
 
+  /** May new tasks be probed on the loop (an async function, or a synchronous one while no thread has started)? */
+  get loopProbes(): boolean {
+    return this.options.headStart !== false;
+  }
+
   /** Should a worker run of this task say at once whether it returns a promise? While it is still unknown. */
   asksAsync(s: TaskState): boolean {
     return this.options.headStart !== false && !s.headStart && !s.promised && s.profile.samples < this.env.probeRuns;
@@ -141,14 +146,19 @@ export class Learner {
       s.headStart = fn instanceof AsyncFunction;
       return;
     }
+    // Calls that came meanwhile may wait for the module (to be probed on the loop): wake them either way.
     this.load(s).then(
       (loaded) => {
-        if (!(loaded instanceof AsyncFunction) || s.profile.samples >= this.env.probeRuns) return;
-        s.headStart = true;
-        s.choice = undefined;
+        if (loaded instanceof AsyncFunction && s.profile.samples < this.env.probeRuns) {
+          s.headStart = true;
+          s.choice = undefined;
+        }
         this.onRoutable();
       },
-      () => {},
+      () => {
+        s.loadFailed = true;
+        this.onRoutable();
+      },
     );
   }
 }

@@ -23,8 +23,13 @@ export interface AutoOptions extends RunDefaults {
    * start. A synchronous slice over 10 ms of the thread's own time, or a loop too
    * busy to tell, sends such a task to thread probes after all. A plain function
    * that returns a promise gets the same head start once its first thread probe
-   * returns one (after a synchronous part under 10 ms). false: every new task is
-   * probed on threads first, and routed from their measurements.
+   * returns one (after a synchronous part under 10 ms). While no thread has started
+   * yet (a fresh auto(): threads start on demand), a new synchronous task is probed on
+   * the loop too, one call at a time: a task that proves tiny never waits for a thread.
+   * Such a probe is stopped after 25 ms (and the call run again on a thread: a task with
+   * side effects that must not repeat may want `false`), and a process.exit() in it fails
+   * the call as a crash. false: every new task is probed on threads first, and routed
+   * from their measurements.
    */
   headStart?: boolean;
   /** Options of the executors auto() drives. */

@@ -212,6 +212,11 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   const onThreads = profile.perModel.threads;
   const onLoop = profile.perModel.loop;
   const c = afterProbes(profile, env);
+  // Measured on the loop only (probed there while no thread had started): a short calculation is
+  // probed on a thread too before its calls go there, for what a dispatch and its copying cost
+  // (issue 13: summing an 8 MB array, 1.5 ms on the loop, sent all 117 calls of a burst to threads,
+  // ~5 ms each there). A long one cannot cost the loop less (see COPY_TRIAL_MAX_MS).
+  if (c.behaviour === 'calculating' && onLoop && !onThreads && !profile.perModel.processes && profile.wallMs < COPY_TRIAL_MAX_MS) return { model: 'threads', behaviour: 'unknown' };
   if (c.model !== 'threads' || !onThreads || env.headStart) return c;
   // Short, or carrying more data than work: measured on the loop as well, and put where a call costs least.
   const short = onThreads.wallMs < (env.synchronous ? SYNC_LOOP_TRIAL_MS : LOOP_TRIAL_MS);
@@ -277,7 +282,9 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
       reason =
         c.model === 'loop'
           ? `loop — probing (${profile.samples} of ${env.probeRuns} runs measured) on the event loop: it is an async function, written to wait; a synchronous slice over 10 ms sends it to a thread instead, and while the event loop is too busy to tell, it is probed on a thread as well`
-          : `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`;
+          : profile.samples >= env.probeRuns
+            ? `threads — probing: ${ms(profile.wallMs)} a call on the loop (measured there while no thread had started); now on a thread, for what a dispatch and copying its input and output cost`
+            : `threads — probing (${profile.samples} of ${env.probeRuns} runs measured): a thread has its own CPU clock and event loop to measure, and is safe if the task blocks`;
       break;
     case 'tiny': {
       const onLoop = profile.perModel.loop;

@@ -47,7 +47,34 @@ export class Probes {
    */
   mustWait(s: TaskState, d: Choice): boolean {
     if (d.trial === 'loop') return s.trials >= TRIALS_AT_ONCE;
-    return d.behaviour === 'unknown' && d.model === 'threads' && !this.canProbe(s);
+    if (d.behaviour !== 'unknown' || d.model !== 'threads') return false;
+    if (this.loopFirst(s)) return !this.canProbeOnLoop(s);
+    return !this.canProbe(s);
+  }
+
+  /**
+   * Is this new task probed on the loop? While no thread has started, a probe on one
+   * would wait for its start-up (tens of ms; on a loaded machine, more): so a task that is
+   * not known to wait is run inline, one call at a time, each measured on this thread's
+   * own clock, until it proves tiny (it stays on the loop), or has been measured enough to
+   * be routed, or runs long (over BLOCKING_SLICE_MS), blocks, or calls process.exit():
+   * then it is probed on the threads as they come up. The loop is otherwise idle while
+   * the threads start, so these calls cost nothing that waiting would not.
+   */
+  loopFirst(s: TaskState): boolean {
+    return (
+      this.learner.loopProbes &&
+      !s.headStart &&
+      !s.loopProbeOff &&
+      !s.loadFailed &&
+      s.profile.samples < this.learner.env.probeRuns &&
+      this.executors.threadsCold()
+    );
+  }
+
+  /** One probe on the loop at a time, once the task's module has loaded here. */
+  canProbeOnLoop(s: TaskState): boolean {
+    return s.loopProbes === 0 && s.fn !== undefined;
   }
 
   /**
@@ -110,6 +137,7 @@ export class Probes {
       const c = this.learner.choice(state);
       if (c.trial === 'loop') state.gate.release(Math.max(0, TRIALS_AT_ONCE - state.trials));
       else if (c.behaviour !== 'unknown' || c.model === 'loop') state.gate.release();
+      else if (this.loopFirst(state)) state.gate.release(this.canProbeOnLoop(state) ? 1 : 0);
       else if (spare > 0) spare -= state.gate.release(Math.min(spare, PROBES_AT_ONCE - state.probing));
     }
   }

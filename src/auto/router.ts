@@ -26,6 +26,7 @@ const PROFILE_EVERY = 8;
 /** A task on the loop goes to a thread for a fresh sample at most this often (ms). */
 const RESAMPLE_MS = 1_000;
 /** A probe on a thread, for a head-start task whose runs on the loop proved nothing. */
+const noop = (): void => {};
 const PROBE: Choice = { model: 'threads', behaviour: 'unknown' };
 
 export class Router {
@@ -34,10 +35,19 @@ export class Router {
     private readonly executors: Executors,
     private readonly probes: Probes,
     private readonly inline: Inline,
-  ) {}
+  ) {
+    // A probe on the loop stopped at its time limit: the call is routed again (no longer as
+    // a loop probe), with the signal its run had, and counted where it runs now.
+    inline.rerun = (s, value, ctx) => {
+      s.runs.loop--;
+      s.total--;
+      return this.route(s, value, { signal: ctx.signal });
+    };
+  }
 
   route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     let d = this.learner.choice(s);
+    if (s.fn === undefined && d.behaviour === 'unknown' && d.model === 'threads' && this.probes.loopFirst(s)) return this.afterLoad(s, input, options);
     if (this.probes.mustWait(s, d) && this.probes.poll(s)) d = this.learner.choice(s);
     if (this.probes.mustWait(s, d)) {
       return this.probes.admit(s, options, (c) => {
@@ -50,8 +60,24 @@ export class Router {
     return this.dispatch(s, d, input, options);
   }
 
+  /**
+   * A call of a new task whose module this thread is still importing (to probe it on the
+   * loop): routed once it has loaded (or failed to). It counts as waiting meanwhile. Not at
+   * the gate: a burst of 50,000 calls parked there cost more than the burst itself (a
+   * promise, a waiter and a suspended admit() each); here it is one callback each.
+   */
+  private afterLoad(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    this.probes.waiting++;
+    const go = (): Promise<unknown> => {
+      this.probes.leave();
+      return this.route(s, input, options);
+    };
+    return (s.loading ??= this.learner.load(s).then(noop, noop)).then(go);
+  }
+
   private dispatch(s: TaskState, d: Choice, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     const { learner, executors } = this;
+    if (d.behaviour === 'unknown' && d.model === 'threads' && this.probes.loopFirst(s) && this.probes.canProbeOnLoop(s)) return this.probeOnLoop(s, input, options);
     // Now and then a tiny task on the loop is measured on a thread, which keeps its profile
     // honest (inline, only one run in INLINE_SAMPLE_EVERY is measured). An async task on the
     // loop is measured there, on every head-start run: a thread sample of it would pay that
@@ -92,6 +118,27 @@ export class Router {
       this.probes.wake();
     };
     return runOnWorker(learner, executors.probePool() ?? executors.cpu, s, input, options, true, end).finally(end);
+  }
+
+  /**
+   * A probe on the loop (see Probes.loopFirst). It is over as soon as its synchronous part
+   * is (the probe itself calls `end`), so the next call of a burst submitted in one loop
+   * already sees what it measured; or when it fails before it ran.
+   */
+  private probeOnLoop(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    s.runs.loop++;
+    s.total++;
+    s.loopProbes++;
+    let over = false;
+    const end = (): void => {
+      if (over) return;
+      over = true;
+      s.loopProbes--;
+      s.loopProbeEnd = undefined;
+      this.probes.wake();
+    };
+    s.loopProbeEnd = end;
+    return this.executors.loop.run(this.inline.probeBody(s), input, options).finally(end);
   }
 
   /** A trial call settled: the calls waiting for the trial may go on (or take its place). */

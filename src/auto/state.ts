@@ -24,6 +24,18 @@ export interface TaskState {
   resampledAt: number;
   /** The closure that runs it inline on the loop, made once. */
   body: TaskFunction | undefined;
+  /** The closure that runs it as a probe on the loop (see Inline.probeBody), made once. */
+  probeBody: TaskFunction | undefined;
+  /** Probes of it on the loop out now (at most one), and how many ran; its module failed to load on this thread. */
+  loopProbes: number;
+  loopProbeRuns: number;
+  /** A probe on the loop ran long, blocked, or tried to exit: it is probed on threads only. */
+  loopProbeOff: boolean;
+  /** Ends the probe on the loop that is out (the router's; the probe calls it as soon as its synchronous part is over). */
+  loopProbeEnd: (() => void) | undefined;
+  loadFailed: boolean;
+  /** Its module's import on this thread, settled either way (calls of a new task wait for it: Router.afterLoad). */
+  loading: Promise<void> | undefined;
   fn: TaskFunction | undefined;
   /** An async function not yet seen blocking: probed on the loop (see policy's headStart). */
   headStart: boolean;
@@ -60,6 +72,13 @@ export function newTaskState(ref: TaskRef): TaskState {
     inlineRuns: 0,
     resampledAt: performance.now(),
     body: undefined,
+    probeBody: undefined,
+    loopProbes: 0,
+    loopProbeRuns: 0,
+    loopProbeOff: false,
+    loopProbeEnd: undefined,
+    loadFailed: false,
+    loading: undefined,
     fn: undefined,
     headStart: false,
     promised: false,

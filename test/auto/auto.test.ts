@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { auto } from '../../src/auto/index.js';
 import { importModule, tasks } from '../../src/task.js';
 import { Gate } from '../helpers/gate.js';
+import { warmAuto } from '../helpers/warm-auto.js';
 import { WorkerCrashedError } from '../../src/errors.js';
 
 const w = tasks<typeof import('../fixtures/auto/work.js')>(new URL('../fixtures/auto/work.ts', import.meta.url));
@@ -30,7 +31,7 @@ describe('auto(): routes each task to the model that fits', () => {
   });
 
   test('a little work on a large input → loop: copying it to a thread costs more than the work', async () => {
-    await using pool = auto();
+    await using pool = await warmAuto();
     // 16 MB to copy in (~10 ms: allocated and filled on the thread) for ~2 ms of adding up.
     const values = new Float64Array(2_000_000).fill(0.5);
     const sums: number[] = [];
@@ -204,7 +205,7 @@ describe('auto(): an async function measured on a saturated loop', () => {
 
 describe('auto(): a plain function that returns a promise', () => {
   test('gets the head start once its first probe returns a promise: the calls waiting for it go to the loop at once', async () => {
-    await using pool = auto();
+    await using pool = await warmAuto();
     const flags = new SharedArrayBuffer(8);
     const a = new Int32Array(flags);
     const calls = Array.from({ length: 12 }, () => pool.run(w.promised, flags));
@@ -229,7 +230,7 @@ describe('auto(): a plain function that returns a promise', () => {
   });
 
   test('a short synchronous calculation is not tried on the loop: it would cost the loop the same CPU, on one core', async () => {
-    await using pool = auto();
+    await using pool = await warmAuto();
     // 1.5 ms: above the tiny limit however loaded the machine (dispatch samples count at most 0.5 ms),
     // under LOOP_TRIAL_MS, where a task that returns a promise is tried on the loop.
     await runMany(6, () => pool.run(w.spin, 1.5));
@@ -250,7 +251,7 @@ describe('auto(): a plain function that returns a promise', () => {
 
 describe('auto(): a burst routed to threads from the gate', () => {
   test('is measured only for its first runs and then now and then, so the rest can be batched', async () => {
-    await using pool = auto({ threads: { max: 2 }, maxBlockingThreads: 0 });
+    await using pool = await warmAuto({ threads: { max: 2 }, maxBlockingThreads: 0 });
     // 60 calls at once: all wait at the gate for the probes, then go to threads together, before any
     // measured run has answered. Measured runs are never batched; all 60 were measured before.
     // 4 ms: over LOOP_TRIAL_MS (no loop trial to trickle them out), under PROCESS_TRIAL_MS.
@@ -311,5 +312,70 @@ describe('auto(): map() keeps as many calls in flight as where the task runs all
       gate.open('map-window');
       await gate.close();
     }
+  });
+});
+
+describe('auto(): a new task while no thread has started is probed on the loop', () => {
+  // `min: 0`: no thread starts until a call goes to one, so the pool is sure to be cold; with
+  // the default, threads start with auto() and the first calls race their start-up.
+  const cold = () => auto({ threads: { min: 0, cancelGrace: 50 }, processes: { max: 2 } });
+
+  test('a burst of tiny calls is decided on the loop, and never waits for a thread', async () => {
+    await using pool = cold();
+    const out = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run(w.tiny, i)));
+    assert.equal(out.length, 500);
+    const d = pool.explain(w.tiny);
+    assert.equal(d.model, 'loop', d.reason);
+    assert.equal(d.behaviour, 'tiny');
+    assert.deepEqual(d.profile.runsByModel, { loop: 500, threads: 0, processes: 0 });
+    assert.equal(pool.stats().workers, 1, 'the event loop, and no thread or process started for it');
+  });
+
+  test('a plain function that returns a promise gets the head start at its first call', async () => {
+    await using pool = cold();
+    await Promise.all(Array.from({ length: 8 }, () => pool.run(w.spinThenPromise, 1)));
+    const d = pool.explain(w.spinThenPromise);
+    assert.equal(d.model, 'loop', d.reason);
+    assert.equal(d.profile.runsByModel.threads, 0, d.reason);
+  });
+
+  test('a task that calculates for long is probed there once at most, then on threads', async () => {
+    await using pool = cold();
+    // 15 ms of CPU: over BLOCKING_SLICE_MS; on a loaded machine, maybe over the probe's limit too
+    // (then it is stopped and run again on a thread, and no call stays on the loop).
+    await Promise.all(Array.from({ length: 4 }, () => pool.run(w.spin, 15)));
+    const d = pool.explain(w.spin);
+    assert.equal(d.model, 'threads', d.reason);
+    const runs = d.profile.runsByModel;
+    assert.ok(runs.loop <= 1 && runs.loop + runs.threads === 4, JSON.stringify(runs));
+  });
+
+  test('a call that never returns is stopped on the loop and run again on a thread; the loop goes on', async () => {
+    await using pool = cold();
+    const hung = assert.rejects(pool.run(w.hang, undefined, { timeout: 1_000 }), { name: 'TimeoutError' });
+    // The loop is free again: a timer fires, and another task runs while the hung call waits on its thread.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    assert.equal(await pool.run(w.tiny, 2), 147);
+    await hung;
+    const runs = pool.stats().tasks['work.ts#hang']!.profile.runsByModel;
+    assert.deepEqual(runs, { loop: 0, threads: 1, processes: 0 }, 'counted where it ran in the end');
+  });
+
+  test('process.exit() in a probe on the loop fails that call as a crash; the process lives, the task moves to processes', async () => {
+    await using pool = cold();
+    const exit = process.exit;
+    const first = await Promise.allSettled([pool.run(w.sometimesCrash, 4)]);
+    assert.equal(process.exit, exit, 'process.exit is itself again');
+    const error = (first[0] as PromiseRejectedResult).reason;
+    assert.ok(error instanceof WorkerCrashedError, String(error));
+    assert.equal(error.code, 'ERR_BOUNDWISE_WORKER_CRASHED');
+    assert.equal(error.reason, 'exit');
+    assert.equal(error.exitCode, 7);
+    assert.match(error.message, /work\.ts#sometimesCrash.*the exit was stopped/);
+    // Every other call completes, in child processes now.
+    assert.deepEqual(await Promise.all([0, 1, 2, 3].map((i) => pool.run(w.sometimesCrash, i))), [0, 1, 2, 3]);
+    const d = pool.explain(w.sometimesCrash);
+    assert.equal(d.model, 'processes', d.reason);
+    assert.deepEqual(d.profile.runsByModel, { loop: 1, threads: 0, processes: 4 });
   });
 });

@@ -9,8 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { auto, type AutoStats } from '../../src/auto/index.js';
+import type { AutoStats } from '../../src/auto/index.js';
 import { tasks } from '../../src/task.js';
+import { warmAuto } from '../helpers/warm-auto.js';
 
 const w = tasks<typeof import('../fixtures/auto/work.js')>(new URL('../fixtures/auto/work.ts', import.meta.url));
 
@@ -18,11 +19,11 @@ function addsUp(s: AutoStats, when: string): void {
   assert.equal(s.submitted, s.completed + s.failed + s.cancelled + s.queued + s.running, `${when}: ${JSON.stringify({ ...s, tasks: undefined, runTime: undefined, waitTime: undefined })}`);
 }
 
-// One CPU thread and no blocking pool: the first call of the unknown task is its probe, the others wait behind it.
-const narrow = () => auto({ threads: { max: 1, cancelGrace: 50 }, maxBlockingThreads: 0 });
+// One CPU thread, started, and no blocking pool: the first call of the unknown task is its probe, the others wait behind it.
+const narrow = () => warmAuto({ threads: { max: 1, cancelGrace: 50 }, maxBlockingThreads: 0 });
 
 test('close({ timeout }) returns while calls wait behind a probe that never ends; every call settles', { timeout: 120_000 }, async () => {
-  const pool = narrow();
+  const pool = await narrow();
   const probe = pool.run(w.hang, undefined);
   const waiting = Array.from({ length: 3 }, () => pool.run(w.hang, undefined));
   addsUp(pool.stats(), 'while waiting');
@@ -34,12 +35,12 @@ test('close({ timeout }) returns while calls wait behind a probe that never ends
   for (const r of settled.slice(1)) assert.equal(((r as PromiseRejectedResult).reason as Error).name, 'AbortError');
   const s = pool.stats();
   addsUp(s, 'after close');
-  assert.equal(s.submitted, 4);
+  assert.equal(s.submitted, 5, 'the four calls, and the one that started the thread');
   assert.equal(s.cancelled, 4);
 });
 
 test('stats() adds up at every snapshot: calls cancelled while waiting behind a probe are submitted and cancelled', { timeout: 120_000 }, async () => {
-  const pool = narrow();
+  const pool = await narrow();
   const controller = new AbortController();
   const probe = pool.run(w.hang, undefined);
   const probeSettled = Promise.allSettled([probe]);
@@ -47,12 +48,12 @@ test('stats() adds up at every snapshot: calls cancelled while waiting behind a 
   const waitingSettled = Promise.allSettled(waiting);
   const before = pool.stats();
   addsUp(before, 'before the abort');
-  assert.equal(before.submitted, 11);
+  assert.equal(before.submitted, 12);
   controller.abort();
   // At once, not a microtask later: the counts never lag behind.
   const after = pool.stats();
   addsUp(after, 'right after the abort');
-  assert.equal(after.submitted, 11);
+  assert.equal(after.submitted, 12);
   assert.equal(after.cancelled, 10);
   assert.equal(after.queued, 0);
   await waitingSettled;

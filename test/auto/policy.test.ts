@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -236,4 +236,18 @@ test('the dispatch-cost estimate: a quiet round trip among many that waited, nev
   // All slow: the estimate follows.
   for (let i = 0; i < 32; i++) learner.addOverhead(0.2);
   assert.equal(learner.threadOverheadMs, 0.2);
+});
+
+test('policy: a short calculation measured on the loop only is probed on a thread before its calls go there; a long one goes at once', () => {
+  const env = { ...DEFAULT_ENV, cores: 2 };
+  const onLoop = (ms: number) => [1, 2].reduce((p) => addSample(p, { wallMs: ms, cpuMs: ms, elu: 1 }, 'loop'), NEW_PROFILE);
+  // 1.5 ms: what copying its input to a thread costs is not known yet (an 8 MB array: ~5 ms).
+  assert.deepEqual(choose(onLoop(1.5), env), { model: 'threads', behaviour: 'unknown' });
+  assert.match(decide(onLoop(1.5), env).reason, /^threads — probing: 1\.5 ms a call on the loop/);
+  // Then the thread's measurement, copying included, and a third run on the loop decide.
+  const both = addSample(onLoop(1.5), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
+  assert.deepEqual(choose(both, env), { model: 'threads', behaviour: 'calculating', trial: 'loop' });
+  assert.equal(choose(addSample(both, { wallMs: 1.5, cpuMs: 1.5, elu: 1 }, 'loop'), env).model, 'loop');
+  // 30 ms: the loop cannot win; to threads with no more probing.
+  assert.deepEqual(choose(onLoop(30), env), { model: 'threads', behaviour: 'calculating', trial: 'processes' });
 });
