@@ -25,8 +25,8 @@ const DENSE_SAMPLES = 8;
 const PROFILE_EVERY = 8;
 /** A task on the loop goes to a thread for a fresh sample at most this often (ms). */
 const RESAMPLE_MS = 1_000;
-/** A probe on a thread, for a head-start task whose runs on the loop proved nothing. */
 const noop = (): void => {};
+/** A probe on a thread, for a head-start task whose runs on the loop proved nothing. */
 const PROBE: Choice = { model: 'threads', behaviour: 'unknown' };
 
 export class Router {
