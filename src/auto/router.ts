@@ -110,13 +110,7 @@ export class Router {
     s.probing++;
     // The probe is over when its answer is handled (which poll() may do inside a synchronous
     // burst, where a promise's finally would not run until the burst ends), or when it fails.
-    let over = false;
-    const end = (): void => {
-      if (over) return;
-      over = true;
-      s.probing--;
-      this.probes.wake();
-    };
+    const end = this.probeEnd(() => s.probing--);
     return runOnWorker(learner, executors.probePool() ?? executors.cpu, s, input, options, true, end).finally(end);
   }
 
@@ -129,16 +123,23 @@ export class Router {
     s.runs.loop++;
     s.total++;
     s.loopProbes++;
-    let over = false;
-    const end = (): void => {
-      if (over) return;
-      over = true;
+    const end = this.probeEnd(() => {
       s.loopProbes--;
       s.loopProbeEnd = undefined;
-      this.probes.wake();
-    };
+    });
     s.loopProbeEnd = end;
     return this.executors.loop.run(this.inline.probeBody(s), input, options).finally(end);
+  }
+
+  /** Ends a probe once, however many of its paths call it (`release` its count), and lets waiting calls go on. */
+  private probeEnd(release: () => void): () => void {
+    let over = false;
+    return () => {
+      if (over) return;
+      over = true;
+      release();
+      this.probes.wake();
+    };
   }
 
   /** A trial call settled: the calls waiting for the trial may go on (or take its place). */
