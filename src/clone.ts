@@ -1,8 +1,33 @@
 /**
- * Explains why a value cannot be cloned to a thread or process, naming the
- * path of the bad field: `input.items[3].cb: functions cannot be cloned`.
- * Only called after a send has already failed, so it may be slow.
+ * Cloning a value to a thread or process: what it costs (cloneMs, timed now and then),
+ * and why it fails (findUncloneable), naming the path of the bad field:
+ * `input.items[3].cb: functions cannot be cloned`. The latter is only called after a
+ * send has already failed, so it may be slow.
  */
+
+/** The largest buffer or string whose copying a measured run times (see cloneMs). */
+const MAX_CLONE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What a structured clone of `value` costs here, ms: about what sending it to another
+ * thread or process costs, serialized on one side and deserialized on the other.
+ * Primitives and short strings cost nothing worth a clock read; undefined when it
+ * cannot be cloned (its send fails anyway, with TaskInputError or TaskOutputError), and
+ * for a buffer or string over MAX_CLONE_BYTES: a second copy of it, even for a moment,
+ * could take a worker near its memory limit over it.
+ */
+export function cloneMs(value: unknown): number | undefined {
+  if (value === null || (typeof value !== 'object' && !(typeof value === 'string' && value.length > 4096))) return 0;
+  const bytes = typeof value === 'string' ? value.length * 2 : ArrayBuffer.isView(value) || value instanceof ArrayBuffer ? value.byteLength : 0;
+  if (bytes > MAX_CLONE_BYTES) return undefined;
+  const start = performance.now();
+  try {
+    structuredClone(value);
+  } catch {
+    return undefined;
+  }
+  return performance.now() - start;
+}
 
 export interface CloneProblem {
   path: string;

@@ -72,6 +72,17 @@ export class Executors {
     return this.cpu.startupMs() === undefined && (this.blocking === this.cpu || this.blocking.startupMs() === undefined);
   }
 
+  /**
+   * A new task probed on the loop while no thread has started ran longer than tiny: start one CPU
+   * thread meanwhile (one: the loop's probes keep a core busy, and on two cores a second start-up
+   * would compete with them), so a calculation does not wait for a start-up after its probes have
+   * spoken (a cold burst of 300 blurs: 10–25 % sooner). Not before: a burst of tiny calls would
+   * pay a thread's start-up on the other core for nothing (10,000 Map lookups: ~15 % slower).
+   */
+  prestartThread(): void {
+    if (this.cpu.workerCount() === 0) this.cpu.prestart(1);
+  }
+
   /** Threads free to take a probe now. */
   spareThreads(): number {
     return Math.max(0, this.cpu.spareCapacity()) + (this.blocking === this.cpu ? 0 : this.blocking.idleWorkers());

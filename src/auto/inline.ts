@@ -21,7 +21,8 @@ import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addCrash, addSample } from './profile.js';
-import { trustFirstRun } from './policy.js';
+import { COPY_TRIAL_MAX_MS, trustFirstRun } from './policy.js';
+import { cloneMs } from '../clone.js';
 import { WorkerCrashedError } from '../errors.js';
 import type { TaskState } from './state.js';
 
@@ -136,6 +137,9 @@ function args(input: unknown, context: TaskContext | undefined): [unknown, TaskC
   return context === undefined ? [undefined, input as TaskContext] : [input, context];
 }
 
+/** Two copying costs, or undefined when either could not be timed (too large, or not cloneable). */
+const addCopies = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a + b);
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 
@@ -151,6 +155,8 @@ function named(name: string, fn: TaskFunction): TaskFunction {
 export class Inline {
   /** Called when a task got a measurement calls may be waiting for. */
   onMeasured: (s: TaskState) => void = () => {};
+  /** A probe on the loop ran longer than tiny: threads will likely be wanted (the router's). */
+  notTiny: () => void = () => {};
   /** Run again, routed anew, a call whose probe on the loop was stopped (the router's). */
   rerun: (s: TaskState, value: unknown, ctx: TaskContext) => Promise<unknown> = () => Promise.reject(new Error('no router'));
   /** Async inline runs not settled yet. */
@@ -239,6 +245,8 @@ export class Inline {
       s.loopProbeRuns++;
       let exitCode: number | undefined;
       let run: Timed;
+      const before = threadTimes();
+      const begun = performance.now();
       try {
         // The guard outside the bound: a stopped run unwinds without running `finally` blocks.
         run = withoutExit(() => bounded(() => timed(() => fn(value, ctx)), LOOP_PROBE_LIMIT_MS), (code) => (exitCode = code)) as Timed;
@@ -246,7 +254,16 @@ export class Inline {
         if (exitCode !== undefined) this.exited(s, exitCode);
         if (error === STOPPED) {
           // Stopped: it would have held the loop longer (or for ever). The call runs again, on a thread.
+          // One that calculated all along is known to calculate: its calls need no more probing.
           s.loopProbeOff = true;
+          this.notTiny();
+          const cpuMs = threadTimes().cpu - before.cpu;
+          const wallMs = performance.now() - begun;
+          // (Not a first run: a cold one, interpreted, can take ten times as long as it will.)
+          if (s.loopProbeRuns > 1 && cpuMs >= learner.env.waitingBelow * wallMs) {
+            s.synchronous = true;
+            learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs, elu: 1 }, 'loop'));
+          }
           this.probeOver(s);
           return this.rerun(s, value, ctx);
         }
@@ -255,6 +272,7 @@ export class Inline {
       }
       if (exitCode !== undefined) this.exited(s, exitCode);
       const { result, start, t0, cpuMs, busy } = run;
+      if (busy >= learner.threadOverheadMs * learner.env.inlineFactor && !isThenable(result)) this.notTiny();
       if (busy > BLOCKING_SLICE_MS) s.loopProbeOff = true;
       if (isThenable(result)) {
         learner.returnedPromise(s, busy);
@@ -263,8 +281,13 @@ export class Inline {
       } else {
         s.synchronous = true;
         const sample = { wallMs: busy, cpuMs, elu: 1 };
+        // A first run is trusted only when tiny or waiting (trustFirstRun): a cold one, interpreted,
+        // can take ten times as long as the task will (a 1 ms blur's first run here: over 10 ms).
         if (s.loopProbeRuns > 1 || trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs })) {
-          learner.setProfile(s, addSample(s.profile, sample, 'loop'));
+          // What its input and output would cost to copy to a thread: a short calculation that
+          // carries much data is probed on a thread before its calls go there (policy's copyBound).
+          const copy = busy < COPY_TRIAL_MAX_MS ? addCopies(cloneMs(value), cloneMs(result)) : undefined;
+          learner.setProfile(s, addSample(s.profile, sample, 'loop', undefined, copy));
         }
       }
       this.probeOver(s);

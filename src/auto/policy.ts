@@ -179,6 +179,14 @@ export const LOOP_TRIAL_SAMPLES = 3;
 export const COPY_TRIAL_MS = 1;
 /** Only a task this short (ms) is tried on the loop for its copying: a longer one would block it. */
 export const COPY_TRIAL_MAX_MS = 10;
+/** A synchronous task that calculated this long (ms) in a run on the loop is calculating: no more probes. */
+export const LONG_ON_LOOP_MS = 10;
+
+/** Measured on the loop only: might copying make a thread dearer than the loop (see copyBound)? Unknown copying counts. */
+function mayCopyMuch(c: Choice, onLoop: ModelWall): boolean {
+  if (c.behaviour !== 'calculating' || onLoop.wallMs >= COPY_TRIAL_MAX_MS) return false;
+  return onLoop.copies === undefined || copyBound(c, onLoop);
+}
 
 /** The routing part of a decision, without the words: cheap enough for every call. */
 export interface Choice {
@@ -208,15 +216,19 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   // gate for another round trip (on a loaded machine, another wake-up of a thread).
   const tiny = profile.samples > 0 && profile.wallMs < env.threadOverheadMs * env.inlineFactor;
   if (tiny) return { model: 'loop', behaviour: 'tiny' };
+  // One synchronous run on the loop that calculated for over LONG_ON_LOOP_MS is enough: whatever a
+  // dispatch and copying cost, it is less, and a burst of it need not wait for thread probes.
+  const onLoopOnly = profile.perModel.loop !== undefined && profile.perModel.threads === undefined;
+  if (env.synchronous && onLoopOnly && profile.wallMs >= LONG_ON_LOOP_MS && cpuShare(profile) >= env.waitingBelow) return calculating(profile);
   if (profile.samples < env.probeRuns) return { model: env.headStart ? 'loop' : 'threads', behaviour: 'unknown' };
   const onThreads = profile.perModel.threads;
   const onLoop = profile.perModel.loop;
   const c = afterProbes(profile, env);
-  // Measured on the loop only (probed there while no thread had started): a short calculation is
-  // probed on a thread too before its calls go there, for what a dispatch and its copying cost
-  // (issue 13: summing an 8 MB array, 1.5 ms on the loop, sent all 117 calls of a burst to threads,
-  // ~5 ms each there). A long one cannot cost the loop less (see COPY_TRIAL_MAX_MS).
-  if (c.behaviour === 'calculating' && onLoop && !onThreads && !profile.perModel.processes && profile.wallMs < COPY_TRIAL_MAX_MS) return { model: 'threads', behaviour: 'unknown' };
+  // Measured on the loop only (probed there while no thread had started): a short calculation whose
+  // input and output cost much to copy (or could not be timed) is probed on a thread too before its
+  // calls go there, where copying is measured as it is (issue 13: summing an 8 MB array, 1.5 ms on
+  // the loop, sent all 117 calls of a burst to threads, ~5 ms each there). Others go at once.
+  if (env.synchronous && onLoop && !onThreads && !profile.perModel.processes && mayCopyMuch(c, onLoop)) return { model: 'threads', behaviour: 'unknown' };
   if (c.model !== 'threads' || !onThreads || env.headStart) return c;
   // Short, or carrying more data than work: measured on the loop as well, and put where a call costs least.
   const short = onThreads.wallMs < (env.synchronous ? SYNC_LOOP_TRIAL_MS : LOOP_TRIAL_MS);

@@ -38,6 +38,7 @@ export class Router {
   ) {
     // A probe on the loop stopped at its time limit: the call is routed again (no longer as
     // a loop probe), with the signal its run had, and counted where it runs now.
+    inline.notTiny = () => executors.prestartThread();
     inline.rerun = (s, value, ctx) => {
       s.runs.loop--;
       s.total--;

@@ -321,6 +321,15 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   }
 
   /**
+   * Start workers until `n` are started or starting (within `max`), without changing `min`: an
+   * idle one above `min` is reaped after `idleTimeout` as usual. auto() starts one this way while
+   * it probes a new task on the loop, so a thread is up by the time the probe says "threads".
+   */
+  prestart(n: number): void {
+    while (!this.closing && !this.broken && this.slots.size < Math.min(n, this.config.max)) this.release(this.spawn());
+  }
+
+  /**
    * Replace every worker once it is idle (after a configuration or code change):
    * idle ones now, busy ones when their task ends. Queued work is not failed; it
    * runs on the new workers.

@@ -8,6 +8,7 @@
  * Synchronous tasks are answered without touching a promise, which keeps the
  * per-task cost of tiny tasks low.
  */
+import { cloneMs } from '../clone.js';
 import type { TransferListItem } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
@@ -138,30 +139,6 @@ function outcomeOf(witness: CrashWitness, owner: Owner, fn: TaskFunction, input:
   }
   if (!isThenable(result)) return { ok: true, value: unwrapTransfer(result).value };
   return Promise.resolve(result).then((v): ChunkOutcome => ({ ok: true, value: unwrapTransfer(v).value }), fail);
-}
-
-/** The largest buffer or string whose copying a measured run times (see cloneMs). */
-const MAX_CLONE_BYTES = 64 * 1024 * 1024;
-
-/**
- * What a structured clone of `value` costs here, ms: about what sending it to another
- * thread or process costs, serialized on one side and deserialized on the other.
- * Primitives and short strings cost nothing worth a clock read; undefined when it
- * cannot be cloned (its send fails anyway, with TaskInputError or TaskOutputError), and
- * for a buffer or string over MAX_CLONE_BYTES: a second copy of it, even for a moment,
- * could take a worker near its memory limit over it.
- */
-function cloneMs(value: unknown): number | undefined {
-  if (value === null || (typeof value !== 'object' && !(typeof value === 'string' && value.length > 4096))) return 0;
-  const bytes = typeof value === 'string' ? value.length * 2 : ArrayBuffer.isView(value) || value instanceof ArrayBuffer ? value.byteLength : 0;
-  if (bytes > MAX_CLONE_BYTES) return undefined;
-  const start = performance.now();
-  try {
-    structuredClone(value);
-  } catch {
-    return undefined;
-  }
-  return performance.now() - start;
 }
 
 export function createRunner(port: Port, where: string): Runner {

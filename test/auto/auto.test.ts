@@ -333,6 +333,26 @@ describe('auto(): a new task while no thread has started is probed on the loop',
     assert.equal(pool.stats().workers, 1, 'the event loop, and no thread or process started for it');
   });
 
+  test('a probe that runs longer than tiny starts one thread meanwhile; a tiny one starts none', async () => {
+    await using pool = cold();
+    assert.equal(await pool.run(w.spin, 1.5), 1.5);
+    assert.deepEqual(pool.stats().tasks['work.ts#spin']!.profile.runsByModel, { loop: 1, threads: 0, processes: 0 });
+    assert.equal(pool.stats().workers, 2, 'the event loop, and one thread started while it probed');
+  });
+
+  test('a short calculation on a large input is measured on a thread before its calls go there, and ends on the loop', async () => {
+    await using pool = cold();
+    const values = new Float64Array(2_000_000).fill(0.5);
+    for (let round = 0; round < 2; round++) await Promise.all(Array.from({ length: 24 }, () => pool.run(w.sumAll, values)));
+    const d = pool.explain(w.sumAll);
+    assert.equal(d.model, 'loop', d.reason);
+    // Probed on the loop (copying timed there too), then on threads, and not the burst sent there.
+    // (Beside CPU hogs a run can measure over COPY_TRIAL_MAX_MS, and the first round goes to threads:
+    // then the second is on the loop.)
+    const { threads: onThreads, loop: onLoop } = d.profile.runsByModel;
+    assert.ok(onThreads <= 8 || (onThreads <= 26 && onLoop >= 22), JSON.stringify(d.profile.runsByModel));
+  });
+
   test('a plain function that returns a promise gets the head start at its first call', async () => {
     await using pool = cold();
     await Promise.all(Array.from({ length: 8 }, () => pool.run(w.spinThenPromise, 1)));

@@ -238,16 +238,24 @@ test('the dispatch-cost estimate: a quiet round trip among many that waited, nev
   assert.equal(learner.threadOverheadMs, 0.2);
 });
 
-test('policy: a short calculation measured on the loop only is probed on a thread before its calls go there; a long one goes at once', () => {
-  const env = { ...DEFAULT_ENV, cores: 2 };
-  const onLoop = (ms: number) => [1, 2].reduce((p) => addSample(p, { wallMs: ms, cpuMs: ms, elu: 1 }, 'loop'), NEW_PROFILE);
-  // 1.5 ms: what copying its input to a thread costs is not known yet (an 8 MB array: ~5 ms).
-  assert.deepEqual(choose(onLoop(1.5), env), { model: 'threads', behaviour: 'unknown' });
-  assert.match(decide(onLoop(1.5), env).reason, /^threads — probing: 1\.5 ms a call on the loop/);
+test('policy: a short calculation measured on the loop only, with much to copy, is probed on a thread before its calls go there; others go at once', () => {
+  const env = { ...DEFAULT_ENV, cores: 2, synchronous: true };
+  const onLoop = (ms: number, copy: number | undefined, runs = 2) =>
+    Array.from({ length: runs }).reduce<TaskProfile>((p) => addSample(p, { wallMs: ms, cpuMs: ms, elu: 1 }, 'loop', undefined, copy), NEW_PROFILE);
+  // 1.5 ms, and 3 ms to copy its input and output: on a thread it may cost more than on the loop.
+  assert.deepEqual(choose(onLoop(1.5, 3), env), { model: 'threads', behaviour: 'unknown' });
+  assert.match(decide(onLoop(1.5, 3), env).reason, /^threads — probing: 1\.5 ms a call on the loop/);
+  // Copying that could not be timed (too large, or not cloneable) counts as much.
+  assert.deepEqual(choose(onLoop(1.5, undefined), env), { model: 'threads', behaviour: 'unknown' });
   // Then the thread's measurement, copying included, and a third run on the loop decide.
-  const both = addSample(onLoop(1.5), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
+  const both = addSample(onLoop(1.5, 3), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
   assert.deepEqual(choose(both, env), { model: 'threads', behaviour: 'calculating', trial: 'loop' });
   assert.equal(choose(addSample(both, { wallMs: 1.5, cpuMs: 1.5, elu: 1 }, 'loop'), env).model, 'loop');
-  // 30 ms: the loop cannot win; to threads with no more probing.
-  assert.deepEqual(choose(onLoop(30), env), { model: 'threads', behaviour: 'calculating', trial: 'processes' });
+  // Little to copy: to threads at once, no thread probe first.
+  assert.deepEqual(choose(onLoop(1.5, 0.01), env), { model: 'threads', behaviour: 'calculating' });
+  // One run that calculated 30 ms is enough: to threads (tried in processes too), no more probing.
+  assert.deepEqual(choose(onLoop(30, undefined, 1), env), { model: 'threads', behaviour: 'calculating', trial: 'processes' });
+  // Not for an async function (its runs on the loop are a head start's), nor for one that waits.
+  assert.equal(choose(onLoop(30, undefined, 1), { ...env, synchronous: false }).behaviour, 'unknown');
+  assert.equal(choose(addSample(NEW_PROFILE, { wallMs: 30, cpuMs: 1, elu: 1 }, 'loop'), env).behaviour, 'unknown');
 });
