@@ -188,9 +188,10 @@ export class AutoExecutor extends BaseExecutor<AutoStats> {
     return Object.freeze({
       kind: 'auto' as const,
       // A call waiting for a probe, or cancelled there, has reached no executor yet: it is counted here.
-      submitted: sum('submitted') + this.probes.waiting + this.probes.cancelled,
+      // A call run again after its probe on the loop was stopped is counted once (Router.reruns).
+      submitted: sum('submitted') + this.probes.waiting + this.probes.cancelled - this.router.reruns,
       completed: sum('completed'),
-      failed: sum('failed'),
+      failed: sum('failed') - this.router.reruns,
       cancelled: sum('cancelled') + this.probes.cancelled,
       crashed: sum('crashed'),
       queued: sum('queued') + this.probes.waiting,

@@ -21,7 +21,7 @@ import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addCrash, addSample } from './profile.js';
-import { COPY_TRIAL_MAX_MS, trustFirstRun } from './policy.js';
+import { COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun } from './policy.js';
 import { cloneMs } from '../clone.js';
 import { WorkerCrashedError } from '../errors.js';
 import type { TaskState } from './state.js';
@@ -80,6 +80,8 @@ function timed(f: () => unknown): Timed {
  * allocate until the heap is gone — on a worker that costs the worker, here the process.
  */
 export const LOOP_PROBE_LIMIT_MS = 25;
+/** What a probe on the loop that was stopped fails with: the router runs the call again, elsewhere. */
+export const RERUN: unique symbol = Symbol('run again');
 /** What bounded() throws when it stopped its function. */
 const STOPPED = Symbol('stopped');
 const BOUNDED = Symbol.for('boundwise.boundedCall');
@@ -157,8 +159,6 @@ export class Inline {
   onMeasured: (s: TaskState) => void = () => {};
   /** A probe on the loop ran longer than tiny: threads will likely be wanted (the router's). */
   notTiny: () => void = () => {};
-  /** Run again, routed anew, a call whose probe on the loop was stopped (the router's). */
-  rerun: (s: TaskState, value: unknown, ctx: TaskContext) => Promise<unknown> = () => Promise.reject(new Error('no router'));
   /** Async inline runs not settled yet. */
   private inflight = 0;
   /** Loop measurements open; the share below is kept only while there is one. */
@@ -253,19 +253,19 @@ export class Inline {
       } catch (error) {
         if (exitCode !== undefined) this.exited(s, exitCode);
         if (error === STOPPED) {
-          // Stopped: it would have held the loop longer (or for ever). The call runs again, on a thread.
-          // One that calculated all along is known to calculate: its calls need no more probing.
+          // Stopped: it would have held the loop longer (or for ever). The call runs again, on a thread
+          // (the router sees RERUN). One that calculated all along is known to calculate: its calls
+          // need no more probing.
           s.loopProbeOff = true;
           this.notTiny();
           const cpuMs = threadTimes().cpu - before.cpu;
           const wallMs = performance.now() - begun;
-          // (Not a first run: a cold one, interpreted, can take ten times as long as it will.)
-          if (s.loopProbeRuns > 1 && cpuMs >= learner.env.waitingBelow * wallMs) {
+          if (cpuMs >= learner.env.waitingBelow * wallMs) {
             s.synchronous = true;
             learner.setProfile(s, addSample(s.profile, { wallMs, cpuMs, elu: 1 }, 'loop'));
           }
           this.probeOver(s);
-          return this.rerun(s, value, ctx);
+          throw RERUN;
         }
         this.probeOver(s);
         throw error;
@@ -281,9 +281,11 @@ export class Inline {
       } else {
         s.synchronous = true;
         const sample = { wallMs: busy, cpuMs, elu: 1 };
-        // A first run is trusted only when tiny or waiting (trustFirstRun): a cold one, interpreted,
-        // can take ten times as long as the task will (a 1 ms blur's first run here: over 10 ms).
-        if (s.loopProbeRuns > 1 || trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs })) {
+        // A first run is trusted when tiny or waiting (trustFirstRun): a cold one, interpreted, can
+        // take ten times as long as the task will (a 1 ms blur's first run here: over 10 ms). One that
+        // calculated over LONG_ON_LOOP_MS is kept too: a task that long cold belongs on threads first
+        // (the policy sends it there without more probes, and without a trial in processes yet).
+        if (s.loopProbeRuns > 1 || busy > LONG_ON_LOOP_MS || trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs })) {
           // What its input and output would cost to copy to a thread: a short calculation that
           // carries much data is probed on a thread before its calls go there (policy's copyBound).
           const copy = busy < COPY_TRIAL_MAX_MS ? addCopies(cloneMs(value), cloneMs(result)) : undefined;

@@ -217,9 +217,13 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   const tiny = profile.samples > 0 && profile.wallMs < env.threadOverheadMs * env.inlineFactor;
   if (tiny) return { model: 'loop', behaviour: 'tiny' };
   // One synchronous run on the loop that calculated for over LONG_ON_LOOP_MS is enough: whatever a
-  // dispatch and copying cost, it is less, and a burst of it need not wait for thread probes.
+  // dispatch and copying cost, it is less, and a burst of it need not wait for thread probes. A
+  // single run may be a cold one (ten times as long as the task will take): no trial in processes
+  // on it alone, which would start a child for what may be a 1 ms task.
   const onLoopOnly = profile.perModel.loop !== undefined && profile.perModel.threads === undefined;
-  if (env.synchronous && onLoopOnly && profile.wallMs >= LONG_ON_LOOP_MS && cpuShare(profile) >= env.waitingBelow) return calculating(profile);
+  if (env.synchronous && onLoopOnly && profile.wallMs >= LONG_ON_LOOP_MS && cpuShare(profile) >= env.waitingBelow) {
+    return profile.samples < env.probeRuns ? { model: 'threads', behaviour: 'calculating' } : calculating(profile);
+  }
   if (profile.samples < env.probeRuns) return { model: env.headStart ? 'loop' : 'threads', behaviour: 'unknown' };
   const onThreads = profile.perModel.threads;
   const onLoop = profile.perModel.loop;

@@ -12,7 +12,7 @@ import type { RunOptions } from '../executor.js';
 import type { Executors } from './executors.js';
 import type { ThreadPool } from '../threads/index.js';
 import type { ProcessPool } from '../processes/index.js';
-import type { Inline } from './inline.js';
+import { RERUN, type Inline } from './inline.js';
 import type { Learner } from './learner.js';
 import type { Choice } from './policy.js';
 import { TRIALS_AT_ONCE, type Probes } from './probes.js';
@@ -30,20 +30,15 @@ const noop = (): void => {};
 const PROBE: Choice = { model: 'threads', behaviour: 'unknown' };
 
 export class Router {
+  /** Calls whose probe on the loop was stopped and run again: the loop counted each as submitted and failed. */
+  reruns = 0;
   constructor(
     private readonly learner: Learner,
     private readonly executors: Executors,
     private readonly probes: Probes,
     private readonly inline: Inline,
   ) {
-    // A probe on the loop stopped at its time limit: the call is routed again (no longer as
-    // a loop probe), with the signal its run had, and counted where it runs now.
     inline.notTiny = () => executors.prestartThread();
-    inline.rerun = (s, value, ctx) => {
-      s.runs.loop--;
-      s.total--;
-      return this.route(s, value, { signal: ctx.signal });
-    };
   }
 
   route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
@@ -129,7 +124,18 @@ export class Router {
       s.loopProbeEnd = undefined;
     });
     s.loopProbeEnd = end;
-    return this.executors.loop.run(this.inline.probeBody(s), input, options).finally(end);
+    return this.executors.loop
+      .run(this.inline.probeBody(s), input, options)
+      .then(undefined, (error: unknown) => {
+        if (error !== RERUN) throw error;
+        // Stopped at its time limit: routed again (no longer as a probe on the loop) and counted
+        // where it runs now; the loop's failed run is taken out of auto()'s stats (`reruns`).
+        this.reruns++;
+        s.runs.loop--;
+        s.total--;
+        return this.route(s, input, options);
+      })
+      .finally(end);
   }
 
   /** Ends a probe once, however many of its paths call it (`release` its count), and lets waiting calls go on. */

@@ -358,7 +358,9 @@ describe('auto(): a new task while no thread has started is probed on the loop',
     await Promise.all(Array.from({ length: 8 }, () => pool.run(w.spinThenPromise, 1)));
     const d = pool.explain(w.spinThenPromise);
     assert.equal(d.model, 'loop', d.reason);
-    assert.equal(d.profile.runsByModel.threads, 0, d.reason);
+    // No call waited for a thread. (Beside CPU hogs the loop can be too busy to tell what a run cost:
+    // then up to two thread probes measure it as well.)
+    assert.ok(d.profile.runsByModel.threads <= 2 && d.profile.runsByModel.loop >= 6, d.reason);
   });
 
   test('a task that calculates for long is probed there once at most, then on threads', async () => {
@@ -379,8 +381,11 @@ describe('auto(): a new task while no thread has started is probed on the loop',
     await new Promise((resolve) => setTimeout(resolve, 1));
     assert.equal(await pool.run(w.tiny, 2), 147);
     await hung;
-    const runs = pool.stats().tasks['work.ts#hang']!.profile.runsByModel;
-    assert.deepEqual(runs, { loop: 0, threads: 1, processes: 0 }, 'counted where it ran in the end');
+    const stats = pool.stats();
+    assert.deepEqual(stats.tasks['work.ts#hang']!.profile.runsByModel, { loop: 0, threads: 1, processes: 0 }, 'counted where it ran in the end');
+    // Once in stats(), though the loop saw it too: two calls, and they add up.
+    assert.equal(stats.submitted, 2);
+    assert.equal(stats.submitted, stats.completed + stats.failed + stats.cancelled + stats.queued + stats.running, JSON.stringify({ ...stats, tasks: undefined }));
   });
 
   test('process.exit() in a probe on the loop fails that call as a crash; the process lives, the task moves to processes', async () => {
