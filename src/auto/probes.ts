@@ -150,7 +150,16 @@ export class Probes {
   /** Fail every waiting call with this reason (close with cancel, or its timeout passed). */
   rejectAll(reason: unknown): number {
     let n = 0;
-    for (const state of this.learner.states.values()) n += state.gate.rejectAll(reason);
+    for (const state of this.learner.states.values()) {
+      n += state.gate.rejectAll(reason);
+      // The calls waiting for the task's module to load (Router.afterLoad), counted as a gate's are.
+      for (const w of state.loadWaiters.splice(0)) {
+        this.cancelled++;
+        this.leave();
+        w.reject(reason);
+        n++;
+      }
+    }
     return n;
   }
 }

@@ -58,17 +58,24 @@ export class Router {
 
   /**
    * A call of a new task whose module this thread is still importing (to probe it on the
-   * loop): routed once it has loaded (or failed to). It counts as waiting meanwhile. Not at
-   * the gate: a burst of 50,000 calls parked there cost more than the burst itself (a
-   * promise, a waiter and a suspended admit() each); here it is one callback each.
+   * loop): routed once it has loaded (or failed to). It counts as waiting meanwhile, and
+   * close({ cancel }) and clear() reject it as they do a call at the gate (Probes.rejectAll).
+   * Not at the gate: a burst of 50,000 calls parked there cost more than the burst itself (a
+   * promise, a waiter and a suspended admit() each); here it is a promise and a record each.
    */
   private afterLoad(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     this.probes.waiting++;
-    const go = (): Promise<unknown> => {
+    s.loading ??= this.learner.load(s).then(noop, noop);
+    if (s.loadWaiters.length === 0) void s.loading.then(() => this.loaded(s));
+    return new Promise((resolve, reject) => s.loadWaiters.push({ input, options, resolve, reject }));
+  }
+
+  /** The module has loaded (or failed to): route the calls that waited for it, in order. */
+  private loaded(s: TaskState): void {
+    for (const w of s.loadWaiters.splice(0)) {
       this.probes.leave();
-      return this.route(s, input, options);
-    };
-    return (s.loading ??= this.learner.load(s).then(noop, noop)).then(go);
+      w.resolve(this.route(s, w.input, w.options));
+    }
   }
 
   private dispatch(s: TaskState, d: Choice, input: unknown, options: RunOptions | undefined): Promise<unknown> {

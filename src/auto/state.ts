@@ -1,8 +1,17 @@
 /** What auto() keeps per task: its measurements, where its calls went, and its probing state. */
 import type { TaskFunction, TaskRef } from '../task.js';
+import type { RunOptions } from '../executor.js';
 import { Gate } from './gate.js';
 import { NEW_PROFILE, type Model, type TaskProfile } from './profile.js';
 import type { Choice } from './policy.js';
+
+/** A call of a new task waiting for its module to load on this thread: routed when it has. */
+export interface LoadWaiter {
+  input: unknown;
+  options: RunOptions | undefined;
+  resolve: (value: Promise<unknown>) => void;
+  reject: (reason: unknown) => void;
+}
 
 export interface TaskState {
   ref: TaskRef;
@@ -34,8 +43,9 @@ export interface TaskState {
   /** Ends the probe on the loop that is out (the router's; the probe calls it as soon as its synchronous part is over). */
   loopProbeEnd: (() => void) | undefined;
   loadFailed: boolean;
-  /** Its module's import on this thread, settled either way (calls of a new task wait for it: Router.afterLoad). */
+  /** Its module's import on this thread, settled either way, and the calls waiting for it (Router.afterLoad). */
   loading: Promise<void> | undefined;
+  loadWaiters: LoadWaiter[];
   fn: TaskFunction | undefined;
   /** An async function not yet seen blocking: probed on the loop (see policy's headStart). */
   headStart: boolean;
@@ -79,6 +89,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     loopProbeEnd: undefined,
     loadFailed: false,
     loading: undefined,
+    loadWaiters: [],
     fn: undefined,
     headStart: false,
     promised: false,

@@ -353,6 +353,20 @@ describe('auto(): a new task while no thread has started is probed on the loop',
     assert.ok(onThreads <= 8 || (onThreads <= 26 && onLoop >= 22), JSON.stringify(d.profile.runsByModel));
   });
 
+  test('calls that wait for the task module to load are counted, and close({ cancel: true }) cancels them', async () => {
+    const late = tasks<typeof import('../fixtures/auto/late.js')>(new URL('../fixtures/auto/late.ts', import.meta.url));
+    const pool = cold();
+    const settled = Promise.allSettled([1, 2, 3].map((i) => pool.run(late.double, i)));
+    const waiting = pool.stats();
+    assert.equal(waiting.queued, 3, 'waiting for the module, as at a probe gate');
+    assert.equal(waiting.submitted, 3);
+    await pool.close({ cancel: true });
+    const out = await settled;
+    assert.ok(out.every((r) => r.status === 'rejected' && (r.reason as Error).name === 'AbortError'), JSON.stringify(out));
+    const s = pool.stats();
+    assert.deepEqual([s.submitted, s.cancelled, s.queued, s.running], [3, 3, 0, 0]);
+  });
+
   test('a plain function that returns a promise gets the head start at its first call', async () => {
     await using pool = cold();
     await Promise.all(Array.from({ length: 8 }, () => pool.run(w.spinThenPromise, 1)));
