@@ -7,6 +7,7 @@
  *   crashed its worker / out of memory ─▶ processes (isolation), even while still probing
  *   unknown, an async function ─────────▶ loop    (probe there: written to wait; see headStart)
  *   shorter than a dispatch ────────────▶ loop   (inline: dispatch would cost more than the work; one run decides)
+ *   one run on the loop over 10 ms of CPU ▶ threads (probed on the loop while no thread had started)
  *   unknown (fewer than probeRuns) ─────▶ threads (probe: own CPU clock and event loop; safe if it blocks)
  *   waiting, event loop idle ───────────▶ loop   (async waiting)
  *   waiting, event loop busy ───────────▶ threads, sized cores × (1 + wait/compute) (blocking waits)
