@@ -96,7 +96,7 @@ export class Learner {
   }
 
   /** May new tasks be probed on the loop (an async function, or a synchronous one while no thread has started)? */
-  get loopProbes(): boolean {
+  get mayProbeOnLoop(): boolean {
     return this.options.headStart !== false;
   }
 

@@ -63,7 +63,7 @@ export class Probes {
    */
   loopFirst(s: TaskState): boolean {
     return (
-      this.learner.loopProbes &&
+      this.learner.mayProbeOnLoop &&
       !s.headStart &&
       !s.loopProbeOff &&
       !s.loadFailed &&

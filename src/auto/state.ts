@@ -35,13 +35,14 @@ export interface TaskState {
   body: TaskFunction | undefined;
   /** The closure that runs it as a probe on the loop (see Inline.probeBody), made once. */
   probeBody: TaskFunction | undefined;
-  /** Probes of it on the loop out now (at most one), and how many ran; its module failed to load on this thread. */
+  /** Probes of it on the loop out now (at most one), and how many ran. */
   loopProbes: number;
   loopProbeRuns: number;
   /** A probe on the loop ran long, blocked, or tried to exit: it is probed on threads only. */
   loopProbeOff: boolean;
   /** Ends the probe on the loop that is out (the router's; the probe calls it as soon as its synchronous part is over). */
   loopProbeEnd: (() => void) | undefined;
+  /** Its module failed to load on this thread (the probes on threads report the error). */
   loadFailed: boolean;
   /** Its module's import on this thread, settled either way, and the calls waiting for it (Router.afterLoad). */
   loading: Promise<void> | undefined;
