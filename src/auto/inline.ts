@@ -21,7 +21,7 @@ import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addCrash, addSample } from './profile.js';
-import { COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun } from './policy.js';
+import { COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun, wantsThreadSoon } from './policy.js';
 import { cloneMs } from '../clone.js';
 import { WorkerCrashedError } from '../errors.js';
 import type { TaskState } from './state.js';
@@ -272,7 +272,8 @@ export class Inline {
       }
       if (exitCode !== undefined) this.exited(s, exitCode);
       const { result, start, t0, cpuMs, busy } = run;
-      if (busy >= learner.threadOverheadMs * learner.env.inlineFactor && !isThenable(result)) this.notTiny();
+      const tinyMs = learner.threadOverheadMs * learner.env.inlineFactor;
+      if (!isThenable(result) && busy >= tinyMs && wantsThreadSoon(++s.loopProbesOverTiny, cpuMs, tinyMs)) this.notTiny();
       if (busy > BLOCKING_SLICE_MS) s.loopProbeOff = true;
       if (isThenable(result)) {
         learner.returnedPromise(s, busy);

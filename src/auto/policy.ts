@@ -271,6 +271,25 @@ function afterProbes(profile: TaskProfile, env: PolicyEnv): Choice {
 }
 
 /**
+ * CPU a single probe on the loop must show to start a thread at once (ms). One reading just
+ * over the tiny limit proves little: a first run pays lazy compilation and may meet a GC, and
+ * where the thread has no CPU clock of its own (no schedstat: process.cpuUsage() counts V8's
+ * compiler and GC threads too) a 25 µs call's first run read 0.12 ms, over a 0.1 ms limit, once
+ * in ten; the project's CI once saw a thread started for 500 such calls. A task's cold first
+ * run that matters here (a 1 ms blur's: over 10 ms) is far above this.
+ */
+export const CLEARLY_LONG_MS = 1;
+
+/**
+ * Whether a probe on the loop that ran longer than tiny (`tinyMs`) says the task will want
+ * threads, so that one is started meanwhile (Inline.probeBody): a run that clearly calculated
+ * (`cpuMs`), or the second such run (`overTiny`: how many so far, this one included).
+ */
+export function wantsThreadSoon(overTiny: number, cpuMs: number, tinyMs: number): boolean {
+  return overTiny >= 2 || cpuMs >= Math.max(CLEARLY_LONG_MS, tinyMs);
+}
+
+/**
  * Does a task's first run in a fresh worker count as a measurement? That run
  * also pays one-time work (lazy imports, a cold JIT), which only adds CPU and
  * time: so it is trusted when it says "waiting" anyway, or when even so it is

@@ -38,6 +38,8 @@ export interface TaskState {
   /** Probes of it on the loop out now (at most one), and how many ran. */
   loopProbes: number;
   loopProbeRuns: number;
+  /** Probes on the loop that ran longer than tiny (Inline.probeBody: the second starts a thread). */
+  loopProbesOverTiny: number;
   /** A probe on the loop ran long, blocked, or tried to exit: it is probed on threads only. */
   loopProbeOff: boolean;
   /** Ends the probe on the loop that is out (the router's; the probe calls it as soon as its synchronous part is over). */
@@ -86,6 +88,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     probeBody: undefined,
     loopProbes: 0,
     loopProbeRuns: 0,
+    loopProbesOverTiny: 0,
     loopProbeOff: false,
     loopProbeEnd: undefined,
     loadFailed: false,

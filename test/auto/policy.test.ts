@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, DEFAULT_ENV, trustFirstRun, type PolicyEnv } from '../../src/auto/policy.js';
+import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -207,6 +207,14 @@ test('profile counters are pure updates', () => {
   assert.equal(b.crashes, 1);
   assert.equal(b.ooms, 1);
   assert.equal(a.crashes, 0);
+});
+
+describe('wantsThreadSoon(): a probe on the loop over the tiny limit starts a thread meanwhile', () => {
+  const tinyMs = 0.1;
+  test('not for one run just over the limit (a first run may pay compilation or a GC)', () => assert.equal(wantsThreadSoon(1, 0.12, tinyMs), false));
+  test('for the second run over it', () => assert.equal(wantsThreadSoon(2, 0.12, tinyMs), true));
+  test('for one run that clearly calculated', () => assert.equal(wantsThreadSoon(1, CLEARLY_LONG_MS, tinyMs), true));
+  test('the bar is never under the tiny limit itself', () => assert.equal(wantsThreadSoon(1, 1.5, 2), false));
 });
 
 describe('trustFirstRun(): a first run in a fresh worker', () => {
