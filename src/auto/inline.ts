@@ -21,8 +21,9 @@ import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addCrash, addSample } from './profile.js';
-import { COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun, wantsThreadSoon } from './policy.js';
+import { COPY_OUTWEIGHS, COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun, wantsThreadSoon } from './policy.js';
 import { cloneMs } from '../clone.js';
+import { unwrapTransfer } from '../pool/transfer.js';
 import { WorkerCrashedError } from '../errors.js';
 import type { TaskState } from './state.js';
 
@@ -141,6 +142,20 @@ function args(input: unknown, context: TaskContext | undefined): [unknown, TaskC
 
 /** Two copying costs, or undefined when either could not be timed (too large, or not cloneable). */
 const addCopies = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a + b);
+
+/** What sending a value to a thread would copy: nothing worth timing when it is marked for transfer() (as runner.ts counts an output). */
+const sendCost = (value: unknown): number | undefined => (unwrapTransfer(value).list ? 0 : cloneMs(value));
+
+/**
+ * What a call's input and output would cost to copy to a thread and back, timed here (ms): the
+ * clones' time on this thread's clocks, not the wall's, since a clone preempted by another process
+ * would look like copying that outweighs the work (policy's COPY_OUTWEIGHS keeps such a task on
+ * the loop).
+ */
+function copyCost(input: unknown, output: unknown): number | undefined {
+  const { result, busy } = timed(() => addCopies(sendCost(input), sendCost(output)));
+  return result === undefined ? undefined : Math.min(result as number, busy);
+}
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
@@ -273,9 +288,15 @@ export class Inline {
       if (exitCode !== undefined) this.exited(s, exitCode);
       const { result, start, t0, cpuMs, busy } = run;
       const tinyMs = learner.threadOverheadMs * learner.env.inlineFactor;
-      if (!isThenable(result) && busy >= tinyMs && wantsThreadSoon(++s.loopProbesOverTiny, cpuMs, tinyMs)) this.notTiny();
+      const sync = !isThenable(result);
+      // What its input and output would cost to copy to a thread: a short calculation that carries
+      // much data stays on the loop, or is probed on a thread before its calls go there (policy's
+      // COPY_OUTWEIGHS, copyBound); one that stays needs no thread started for it meanwhile.
+      const copy = sync && busy < COPY_TRIAL_MAX_MS ? copyCost(value, result) : undefined;
+      const copyOutweighs = copy !== undefined && copy >= COPY_OUTWEIGHS * busy;
+      if (sync && busy >= tinyMs && !copyOutweighs && wantsThreadSoon(++s.loopProbesOverTiny, cpuMs, tinyMs)) this.notTiny();
       if (busy > BLOCKING_SLICE_MS) s.loopProbeOff = true;
-      if (isThenable(result)) {
+      if (!sync) {
         learner.returnedPromise(s, busy);
         if (s.headStart) this.measureOnLoop(s, result, start, t0);
         else s.loopProbeOff = true;
@@ -287,9 +308,6 @@ export class Inline {
         // calculated over LONG_ON_LOOP_MS is kept too: a task that long cold belongs on threads first
         // (the policy sends it there without more probes, and without a trial in processes yet).
         if (s.loopProbeRuns > 1 || busy > LONG_ON_LOOP_MS || trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs })) {
-          // What its input and output would cost to copy to a thread: a short calculation that
-          // carries much data is probed on a thread before its calls go there (policy's copyBound).
-          const copy = busy < COPY_TRIAL_MAX_MS ? addCopies(cloneMs(value), cloneMs(result)) : undefined;
           learner.setProfile(s, addSample(s.profile, sample, 'loop', undefined, copy));
         }
       }

@@ -183,6 +183,23 @@ export const COPY_TRIAL_MAX_MS = 10;
 /** A synchronous task that calculated this long (ms) in a run on the loop is calculating: no more probes. */
 export const LONG_ON_LOOP_MS = 10;
 
+/**
+ * Measured on the loop only, copying to a thread and back costs at least this many times the
+ * work: no thread can run it faster than the loop, so it stays there without a probe on one.
+ * Half of a copy (the input's serializing, the output's deserializing) is on the caller's
+ * thread, so at twice the work that half alone takes as long as running the call there; a real
+ * send costs more than the clone timed (see copyBound). (Summing an 8 MB array: 0.85 ms of work,
+ * 13 ms of copying; building a 4 MB one: 2.3 ms and 8.2 ms. Each sent calls to a thread that had
+ * to start first: 260 and 560 ms for 40 calls against the loop's 278 and 194, on a loaded machine.)
+ */
+export const COPY_OUTWEIGHS = 2;
+
+/** Measured on the loop only: does copying outweigh the work, so that the loop wins whatever threads do (COPY_OUTWEIGHS)? */
+function copyOutweighs(c: Choice, onLoop: ModelWall): boolean {
+  const copy = onLoop.copyMs;
+  return c.behaviour === 'calculating' && copy !== undefined && copy >= COPY_TRIAL_MS && copy >= COPY_OUTWEIGHS * onLoop.wallMs && onLoop.wallMs < COPY_TRIAL_MAX_MS;
+}
+
 /** Measured on the loop only: might copying make a thread dearer than the loop (see copyBound)? Unknown copying counts. */
 function mayCopyMuch(c: Choice, onLoop: ModelWall): boolean {
   if (c.behaviour !== 'calculating' || onLoop.wallMs >= COPY_TRIAL_MAX_MS) return false;
@@ -233,7 +250,10 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   // input and output cost much to copy (or could not be timed) is probed on a thread too before its
   // calls go there, where copying is measured as it is (issue 13: summing an 8 MB array, 1.5 ms on
   // the loop, sent all 117 calls of a burst to threads, ~5 ms each there). Others go at once.
-  if (env.synchronous && onLoop && !onThreads && !profile.perModel.processes && mayCopyMuch(c, onLoop)) return { model: 'threads', behaviour: 'unknown' };
+  if (env.synchronous && onLoop && !onThreads && !profile.perModel.processes) {
+    if (copyOutweighs(c, onLoop)) return { model: 'loop', behaviour: 'tiny' };
+    if (mayCopyMuch(c, onLoop)) return { model: 'threads', behaviour: 'unknown' };
+  }
   if (c.model !== 'threads' || !onThreads || env.headStart) return c;
   // Short, or carrying more data than work: measured on the loop as well, and put where a call costs least.
   const short = onThreads.wallMs < (env.synchronous ? SYNC_LOOP_TRIAL_MS : LOOP_TRIAL_MS);
@@ -327,10 +347,13 @@ export function decide(profile: TaskProfile, env: PolicyEnv): Decision {
       const onThreads = profile.perModel.threads;
       const copy = onThreads?.copyMs ?? 0;
       const copying = copy >= COPY_TRIAL_MS ? ` plus ${ms(copy)} copying its input and output` : '';
+      const long = profile.wallMs >= env.threadOverheadMs * env.inlineFactor;
       reason =
-        profile.wallMs >= env.threadOverheadMs * env.inlineFactor && onLoop && onThreads
+        long && onLoop && onThreads
           ? `loop — a call costs the loop ${ms(onLoop.wallMs)}, and a thread ${ms(onThreads.wallMs)}${copying} (${ms(threadShare(onThreads, env.cores))} a call across ${env.cores} threads): the loop is faster, so it runs inline`
-          : `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`;
+          : long && onLoop?.copyMs !== undefined
+            ? `loop — a call costs the loop ${ms(onLoop.wallMs)}, and copying its input and output to a thread and back ${ms(onLoop.copyMs)}: no thread can run it faster, so it runs inline`
+            : `loop — takes only ${ms(profile.wallMs)}; dispatch to a thread costs ~${ms(env.threadOverheadMs)}, more than the work, so it runs inline`;
       break;
     }
     case 'waiting-async':

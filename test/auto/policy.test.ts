@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
+import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -250,13 +250,22 @@ test('policy: a short calculation measured on the loop only, with much to copy, 
   const env = { ...DEFAULT_ENV, cores: 2, synchronous: true };
   const onLoop = (ms: number, copy: number | undefined, runs = 2) =>
     Array.from({ length: runs }).reduce<TaskProfile>((p) => addSample(p, { wallMs: ms, cpuMs: ms, elu: 1 }, 'loop', undefined, copy), NEW_PROFILE);
-  // 1.5 ms, and 3 ms to copy its input and output: on a thread it may cost more than on the loop.
-  assert.deepEqual(choose(onLoop(1.5, 3), env), { model: 'threads', behaviour: 'unknown' });
-  assert.match(decide(onLoop(1.5, 3), env).reason, /^threads — probing: 1\.5 ms a call on the loop/);
+  // 1.5 ms, and 2.5 ms to copy its input and output: on a thread it may cost more than on the loop.
+  assert.deepEqual(choose(onLoop(1.5, 2.5), env), { model: 'threads', behaviour: 'unknown' });
+  assert.match(decide(onLoop(1.5, 2.5), env).reason, /^threads — probing: 1\.5 ms a call on the loop/);
   // Copying that could not be timed (too large, or not cloneable) counts as much.
   assert.deepEqual(choose(onLoop(1.5, undefined), env), { model: 'threads', behaviour: 'unknown' });
+  // Copying that outweighs the work (COPY_OUTWEIGHS: twice it, or more): the loop, no thread probe.
+  assert.deepEqual(choose(onLoop(1.5, 1.5 * COPY_OUTWEIGHS), env), { model: 'loop', behaviour: 'tiny' });
+  assert.match(
+    decide(onLoop(0.85, 13), env).reason,
+    /^loop — a call costs the loop 0\.85 ms, and copying its input and output to a thread and back 13 ms: no thread can run it faster/,
+  );
+  // Not for one that would block the loop (COPY_TRIAL_MAX_MS), nor for copying that is noise.
+  assert.notEqual(choose(onLoop(COPY_TRIAL_MAX_MS, 100), env).model, 'loop');
+  assert.deepEqual(choose(onLoop(0.3, COPY_TRIAL_MS * 0.9), env), { model: 'threads', behaviour: 'calculating' });
   // Then the thread's measurement, copying included, and a third run on the loop decide.
-  const both = addSample(onLoop(1.5, 3), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
+  const both = addSample(onLoop(1.5, 2.5), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
   assert.deepEqual(choose(both, env), { model: 'threads', behaviour: 'calculating', trial: 'loop' });
   assert.equal(choose(addSample(both, { wallMs: 1.5, cpuMs: 1.5, elu: 1 }, 'loop'), env).model, 'loop');
   // Little to copy: to threads at once, no thread probe first.
