@@ -21,7 +21,7 @@ import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addCrash, addSample } from './profile.js';
-import { COPY_OUTWEIGHS, COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun, wantsThreadSoon } from './policy.js';
+import { coldAndLong, COPY_OUTWEIGHS, COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun, wantsThreadSoon } from './policy.js';
 import { cloneMs } from '../clone.js';
 import { unwrapTransfer } from '../pool/transfer.js';
 import { WorkerCrashedError } from '../errors.js';
@@ -292,10 +292,14 @@ export class Inline {
       // What its input and output would cost to copy to a thread: a short calculation that carries
       // much data stays on the loop, or is probed on a thread before its calls go there (policy's
       // COPY_OUTWEIGHS, copyBound); one that stays needs no thread started for it meanwhile.
-      const copy = sync && busy < COPY_TRIAL_MAX_MS ? copyCost(value, result) : undefined;
+      // A first run is timed for its copying even when long: a cold one can be (summing an 8 MB
+      // array, interpreted: 7–10 ms on a quiet machine, then 0.9 ms a run).
+      const first = s.loopProbeRuns === 1;
+      const copy = sync && (busy < COPY_TRIAL_MAX_MS || first) ? copyCost(value, result) : undefined;
       const copyOutweighs = copy !== undefined && copy >= COPY_OUTWEIGHS * busy;
+      const coldLong = sync && coldAndLong(first, busy, copy);
       if (sync && busy >= tinyMs && !copyOutweighs && wantsThreadSoon(++s.loopProbesOverTiny, cpuMs, tinyMs)) this.notTiny();
-      if (busy > BLOCKING_SLICE_MS) s.loopProbeOff = true;
+      if (busy > BLOCKING_SLICE_MS && !coldLong) s.loopProbeOff = true;
       if (!sync) {
         learner.returnedPromise(s, busy);
         if (s.headStart) this.measureOnLoop(s, result, start, t0);
@@ -307,7 +311,7 @@ export class Inline {
         // take ten times as long as the task will (a 1 ms blur's first run here: over 10 ms). One that
         // calculated over LONG_ON_LOOP_MS is kept too: a task that long cold belongs on threads first
         // (the policy sends it there without more probes, and without a trial in processes yet).
-        if (s.loopProbeRuns > 1 || busy > LONG_ON_LOOP_MS || trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs })) {
+        if (s.loopProbeRuns > 1 || (busy > LONG_ON_LOOP_MS && !coldLong) || trustFirstRun(sample, { ...learner.env, threadOverheadMs: learner.threadOverheadMs })) {
           learner.setProfile(s, addSample(s.profile, sample, 'loop', undefined, copy));
         }
       }

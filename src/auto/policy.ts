@@ -194,6 +194,17 @@ export const LONG_ON_LOOP_MS = 10;
  */
 export const COPY_OUTWEIGHS = 2;
 
+/**
+ * A synchronous task's first probe on the loop ran over LONG_ON_LOOP_MS, with much to copy
+ * (`copyMs`, its input's and output's clone): the run proves nothing yet, since a cold one can
+ * be ten times as long as the task (summing an 8 MB array, interpreted: 7–10 ms, then 0.9 ms a
+ * run). One more run on the loop, warm, says whether the copying outweighs the work; taken at
+ * its word, the first had sent 120 such calls to threads, at 1.5× the loop's time.
+ */
+export function coldAndLong(first: boolean, busyMs: number, copyMs: number | undefined): boolean {
+  return first && busyMs > LONG_ON_LOOP_MS && copyMs !== undefined && copyMs >= COPY_TRIAL_MS;
+}
+
 /** Measured on the loop only: does copying outweigh the work, so that the loop wins whatever threads do (COPY_OUTWEIGHS)? */
 function copyOutweighs(c: Choice, onLoop: ModelWall): boolean {
   const copy = onLoop.copyMs;

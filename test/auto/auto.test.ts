@@ -357,6 +357,21 @@ describe('auto(): a new task while no thread has started is probed on the loop',
     assert.ok(onThreads === 0 || (onThreads <= 26 && onLoop >= 22), JSON.stringify(d.profile.runsByModel));
   });
 
+  test('one with a long first run (cold) is probed on the loop again, warm, before its copying is weighed', async () => {
+    await using pool = cold();
+    // 8 MB: its first run (11 ms more, and the sum cold) is over LONG_ON_LOOP_MS, under the probe's limit.
+    const values = new Float64Array(1_000_000).fill(0.5);
+    await Promise.all(Array.from({ length: 24 }, () => pool.run(w.sumAllColdFirst, values)));
+    const d = pool.explain(w.sumAllColdFirst);
+    assert.equal(d.model, 'loop', JSON.stringify(d.profile.perModel) + d.reason);
+    // The first run alone would have sent the whole burst to threads, copying 8 MB a call: on a
+    // quiet machine none goes there. (On a loaded one the first run can pass the probe's 25 ms
+    // limit, which is wall time: then it is stopped and run again on a thread, and thread probes
+    // and a trial find the copying: 5 calls there. policy.test.ts has the rule itself, coldAndLong.)
+    assert.ok(d.profile.runsByModel.threads <= 6, JSON.stringify(d.profile.perModel) + d.reason);
+    assert.equal(d.profile.runsByModel.loop + d.profile.runsByModel.threads, 24);
+  });
+
   test('calls that wait for the task module to load are counted, and close({ cancel: true }) cancels them', async () => {
     const late = tasks<typeof import('../fixtures/auto/late.js')>(new URL('../fixtures/auto/late.ts', import.meta.url));
     const pool = cold();

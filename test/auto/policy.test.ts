@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
+import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, coldAndLong, LONG_ON_LOOP_MS, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
@@ -215,6 +215,17 @@ describe('wantsThreadSoon(): a probe on the loop over the tiny limit starts a th
   test('for the second run over it', () => assert.equal(wantsThreadSoon(2, 0.12, tinyMs), true));
   test('for one run that clearly calculated', () => assert.equal(wantsThreadSoon(1, CLEARLY_LONG_MS, tinyMs), true));
   test('the bar is never under the tiny limit itself', () => assert.equal(wantsThreadSoon(1, 1.5, 2), false));
+});
+
+describe('coldAndLong(): a long first run on the loop with much to copy is run there once more, warm', () => {
+  const long = LONG_ON_LOOP_MS + 1;
+  test('a first run over LONG_ON_LOOP_MS with 8 ms to copy', () => assert.equal(coldAndLong(true, long, 8), true));
+  test('not a later run: that one is warm', () => assert.equal(coldAndLong(false, long, 8), false));
+  test('not a short one', () => assert.equal(coldAndLong(true, LONG_ON_LOOP_MS, 8), false));
+  test('not with little to copy, nor copying that could not be timed', () => {
+    assert.equal(coldAndLong(true, long, COPY_TRIAL_MS * 0.9), false);
+    assert.equal(coldAndLong(true, long, undefined), false);
+  });
 });
 
 describe('trustFirstRun(): a first run in a fresh worker', () => {
