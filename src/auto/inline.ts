@@ -81,6 +81,22 @@ function timed(f: () => unknown): Timed {
  * allocate until the heap is gone — on a worker that costs the worker, here the process.
  */
 export const LOOP_PROBE_LIMIT_MS = 25;
+/** The most a busy machine stretches that limit (see probeLimitMs). */
+const MAX_LIMIT_STRETCH = 3;
+
+/**
+ * The limit for a probe now: LOOP_PROBE_LIMIT_MS of this thread's own time, as far as the
+ * watchdog (a wall clock) can tell. A thread that has waited for a CPU a third of its life so
+ * far (other processes on every core) gets 1.5 times as long, up to MAX_LIMIT_STRETCH: beside
+ * two CPU hogs a 12 ms calculation took 25–42 ms of wall time and was stopped, and run again on
+ * a thread. The figures are this thread's totals since it started: in a fresh script, the
+ * import of its modules, moments before the probe.
+ */
+export function probeLimitMs({ cpu, runQueue }: ThreadTimes = threadTimes()): number {
+  const stretch = cpu > 0 ? (cpu + runQueue) / cpu : 1;
+  // Whole ms: vm takes nothing else.
+  return Math.round(LOOP_PROBE_LIMIT_MS * Math.min(MAX_LIMIT_STRETCH, Math.max(1, stretch)));
+}
 /** What a probe on the loop that was stopped fails with: the router runs the call again, elsewhere. */
 export const RERUN: unique symbol = Symbol('run again');
 /** What bounded() throws when it stopped its function. */
@@ -264,7 +280,7 @@ export class Inline {
       const begun = performance.now();
       try {
         // The guard outside the bound: a stopped run unwinds without running `finally` blocks.
-        run = withoutExit(() => bounded(() => timed(() => fn(value, ctx)), LOOP_PROBE_LIMIT_MS), (code) => (exitCode = code)) as Timed;
+        run = withoutExit(() => bounded(() => timed(() => fn(value, ctx)), probeLimitMs()), (code) => (exitCode = code)) as Timed;
       } catch (error) {
         if (exitCode !== undefined) this.exited(s, exitCode);
         if (error === STOPPED) {

@@ -26,7 +26,7 @@ export interface AutoOptions extends RunDefaults {
    * returns one (after a synchronous part under 10 ms). While no thread has started
    * yet (a fresh auto(): threads start on demand), a new synchronous task is probed on
    * the loop too, one call at a time: a task that proves tiny never waits for a thread.
-   * Such a probe is stopped after 25 ms (and the call run again on a thread: a task with
+   * Such a probe is stopped after 25 ms, up to 75 on a busy machine (and the call run again on a thread: a task with
    * side effects that must not repeat may want `false`), and a process.exit() in it fails
    * the call as a crash. false: every new task is probed on threads first, and routed
    * from their measurements.

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, coldAndLong, LONG_ON_LOOP_MS, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
+import { LOOP_PROBE_LIMIT_MS, probeLimitMs } from '../../src/auto/inline.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
 
 const env: PolicyEnv = { ...DEFAULT_ENV, cores: 2 };
@@ -225,6 +226,17 @@ describe('coldAndLong(): a long first run on the loop with much to copy is run t
   test('not with little to copy, nor copying that could not be timed', () => {
     assert.equal(coldAndLong(true, long, COPY_TRIAL_MS * 0.9), false);
     assert.equal(coldAndLong(true, long, undefined), false);
+  });
+});
+
+describe('probeLimitMs(): a probe on the loop is stopped after 25 ms of the thread\'s own time, as a wall clock tells it', () => {
+  test('a thread that never waited for a CPU: 25 ms', () => assert.equal(probeLimitMs({ cpu: 100, runQueue: 0 }), LOOP_PROBE_LIMIT_MS));
+  test('one that waited a third of its life: 1.5 times as long, in whole ms (vm takes nothing else)', () => assert.equal(probeLimitMs({ cpu: 100, runQueue: 50 }), Math.round(LOOP_PROBE_LIMIT_MS * 1.5)));
+  test('at most three times', () => assert.equal(probeLimitMs({ cpu: 100, runQueue: 1000 }), LOOP_PROBE_LIMIT_MS * 3));
+  test('no CPU read yet: 25 ms', () => assert.equal(probeLimitMs({ cpu: 0, runQueue: 0 }), LOOP_PROBE_LIMIT_MS));
+  test('this thread, now: within those bounds', () => {
+    const ms = probeLimitMs();
+    assert.ok(Number.isInteger(ms) && ms >= LOOP_PROBE_LIMIT_MS && ms <= LOOP_PROBE_LIMIT_MS * 3, String(ms));
   });
 });
 
