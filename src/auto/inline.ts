@@ -248,6 +248,8 @@ export class Inline {
         // one-time work (the first fetch() loads its HTTP client), as a worker's first run does.
         s.coldSlice = true;
       } else if (busy > BLOCKING_SLICE_MS || sync) {
+        // One that held the loop that long is not probed here again (Probes.loopFirst).
+        if (busy > BLOCKING_SLICE_MS) s.loopProbeOff = true;
         learner.endHeadStart(s);
         learner.setProfile(s, addSample(s.profile, { wallMs: busy, cpuMs, elu: 1 }, 'loop'));
         if (s.gate.size > 0) this.onMeasured(s);
