@@ -247,7 +247,10 @@ describe('auto(): a plain function that returns a promise', () => {
     await runMany(4, () => pool.run(w.spinThenPromise, 30));
     const d = pool.explain(w.spinThenPromise);
     assert.equal(d.model, 'threads', d.reason);
-    assert.equal(pool.stats().tasks['work.ts#spinThenPromise']!.profile.runsByModel.loop, 0);
+    // At most its first call ran on the loop: a probe there while no thread had started, stopped
+    // after 25 ms (then run again on a thread), or, on a busy machine, where that limit stretches,
+    // let finish.
+    assert.ok(pool.stats().tasks['work.ts#spinThenPromise']!.profile.runsByModel.loop <= 1, d.reason);
   });
 });
 
@@ -361,15 +364,17 @@ describe('auto(): a new task while no thread has started is probed on the loop',
     await using pool = cold();
     // 8 MB: its first run (11 ms more, and the sum cold) is over LONG_ON_LOOP_MS, under the probe's limit.
     const values = new Float64Array(1_000_000).fill(0.5);
-    await Promise.all(Array.from({ length: 24 }, () => pool.run(w.sumAllColdFirst, values)));
+    for (let round = 0; round < 2; round++) await Promise.all(Array.from({ length: 24 }, () => pool.run(w.sumAllColdFirst, values)));
     const d = pool.explain(w.sumAllColdFirst);
     assert.equal(d.model, 'loop', JSON.stringify(d.profile.perModel) + d.reason);
     // The first run alone would have sent the whole burst to threads, copying 8 MB a call: on a
-    // quiet machine none goes there. (On a loaded one the first run can pass the probe's 25 ms
-    // limit, which is wall time: then it is stopped and run again on a thread, and thread probes
-    // and a trial find the copying: 5 calls there. policy.test.ts has the rule itself, coldAndLong.)
-    assert.ok(d.profile.runsByModel.threads <= 6, JSON.stringify(d.profile.perModel) + d.reason);
-    assert.equal(d.profile.runsByModel.loop + d.profile.runsByModel.threads, 24);
+    // quiet machine none goes there. (On a loaded one the first run can pass the probe's limit,
+    // which is wall time, and be stopped and run again on a thread; or a second run can meet a
+    // long GC and look long too: then thread probes and a trial find the copying, a few calls
+    // or the first round later. policy.test.ts has the rule itself, coldAndLong.)
+    const { threads: onThreads, loop: onLoop } = d.profile.runsByModel;
+    assert.ok(onThreads <= 6 || (onThreads <= 26 && onLoop >= 22), JSON.stringify(d.profile.perModel) + d.reason);
+    assert.equal(onLoop + onThreads, 48);
   });
 
   test('calls that wait for the task module to load are counted, and close({ cancel: true }) cancels them', async () => {
