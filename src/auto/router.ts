@@ -82,13 +82,13 @@ export class Router {
     const { learner, executors } = this;
     if (d.behaviour === 'unknown' && d.model === 'threads' && this.probes.loopFirst(s) && this.probes.canProbeOnLoop(s)) return this.probeOnLoop(s, input, options);
     // Now and then a tiny task on the loop is measured on a thread, which keeps its profile
-    // honest (inline, only one run in INLINE_SAMPLE_EVERY is measured): once a thread has
-    // started, never to start one (a fresh script's 300,000 Map lookups, over a second on a
-    // loaded machine, started one or two threads for it). An async task on the loop is measured
+    // honest (inline, only one run in INLINE_SAMPLE_EVERY is measured): on an idle thread,
+    // never one that must start for it (a fresh script's 300,000 Map lookups, over a second on
+    // a loaded machine, started one or two threads for it). An async task on the loop is measured
     // there, on every head-start run: a thread sample of it would pay that worker's cold start
     // (a fetch: its HTTP client) inside the caller's burst.
     let resample = false;
-    if (d.behaviour === 'tiny' && (s.total & 63) === 63 && !executors.threadsCold()) {
+    if (d.behaviour === 'tiny' && (s.total & 63) === 63 && executors.cpu.idleWorkers() > 0) {
       const now = performance.now();
       if (now - s.resampledAt >= RESAMPLE_MS) {
         resample = true;
