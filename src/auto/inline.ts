@@ -159,17 +159,15 @@ function args(input: unknown, context: TaskContext | undefined): [unknown, TaskC
 /** Two copying costs, or undefined when either could not be timed (too large, or not cloneable). */
 const addCopies = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a + b);
 
-/** What sending a value to a thread would copy: nothing worth timing when it is marked for transfer() (as runner.ts counts an output). */
-const sendCost = (value: unknown): number | undefined => (unwrapTransfer(value).list ? 0 : cloneMs(value));
-
 /**
  * What a call's input and output would cost to copy to a thread and back, timed here (ms): the
  * clones' time on this thread's clocks, not the wall's, since a clone preempted by another process
  * would look like copying that outweighs the work (policy's COPY_OUTWEIGHS keeps such a task on
- * the loop).
+ * the loop). Nothing for an input given a transfer list (`inputMoves`) or an output returned with
+ * transfer(): those would be moved (runner.ts counts a moved output so too).
  */
-function copyCost(input: unknown, output: unknown): number | undefined {
-  const { result, busy } = timed(() => addCopies(sendCost(input), sendCost(output)));
+function copyCost(input: unknown, output: unknown, inputMoves: boolean): number | undefined {
+  const { result, busy } = timed(() => addCopies(inputMoves ? 0 : cloneMs(input), unwrapTransfer(output).list ? 0 : cloneMs(output)));
   return result === undefined ? undefined : Math.min(result as number, busy);
 }
 
@@ -313,7 +311,7 @@ export class Inline {
       // A first run is timed for its copying even when long: a cold one can be (summing an 8 MB
       // array, interpreted: 7–10 ms on a quiet machine, then 0.9 ms a run).
       const first = s.loopProbeRuns === 1;
-      const copy = sync && (busy < COPY_TRIAL_MAX_MS || first) ? copyCost(value, result) : undefined;
+      const copy = sync && (busy < COPY_TRIAL_MAX_MS || first) ? copyCost(value, result, s.loopProbeMovesInput) : undefined;
       const copyOutweighs = copy !== undefined && copy >= COPY_OUTWEIGHS * busy;
       const coldLong = sync && coldAndLong(first, busy, copy);
       if (sync && busy >= tinyMs && !copyOutweighs && wantsThreadSoon(++s.loopProbesOverTiny, cpuMs, tinyMs)) this.notTiny();

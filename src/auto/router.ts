@@ -133,6 +133,8 @@ export class Router {
       s.loopProbeEnd = undefined;
     });
     s.loopProbeEnd = end;
+    // Its input would be moved to a thread, not copied: the probe counts no copying for it.
+    s.loopProbeMovesInput = (options?.transfer?.length ?? 0) > 0;
     return this.executors.loop
       .run(this.inline.probeBody(s), input, options)
       .then(undefined, (error: unknown) => {

@@ -40,6 +40,8 @@ export interface TaskState {
   loopProbeRuns: number;
   /** Probes on the loop that ran longer than tiny (Inline.probeBody: the second starts a thread). */
   loopProbesOverTiny: number;
+  /** The probe on the loop out now was given a transfer list: its input would be moved to a thread, not copied. */
+  loopProbeMovesInput: boolean;
   /** A probe on the loop ran long, blocked, or tried to exit: it is probed on threads only. */
   loopProbeOff: boolean;
   /** Ends the probe on the loop that is out (the router's; the probe calls it as soon as its synchronous part is over). */
@@ -89,6 +91,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     loopProbes: 0,
     loopProbeRuns: 0,
     loopProbesOverTiny: 0,
+    loopProbeMovesInput: false,
     loopProbeOff: false,
     loopProbeEnd: undefined,
     loadFailed: false,

@@ -360,6 +360,17 @@ describe('auto(): a new task while no thread has started is probed on the loop',
     assert.ok(onThreads === 0 || (onThreads <= 26 && onLoop >= 22), JSON.stringify(d.profile.runsByModel));
   });
 
+  test('an input given a transfer list counts no copying: it would be moved to a thread', async () => {
+    await using pool = cold();
+    // 8 MB each, moved: on a thread it costs nothing to send, so the loop's probes find no copying.
+    const inputs = Array.from({ length: 12 }, () => new Float64Array(1_000_000).fill(0.5));
+    const sums = await Promise.all(inputs.map((values) => pool.run(w.sumAll, values, { transfer: [values.buffer] })));
+    assert.deepEqual(sums, Array.from({ length: 12 }, () => 500_000));
+    const d = pool.explain(w.sumAll);
+    assert.doesNotMatch(d.reason, /copying/, d.reason);
+    assert.equal(d.model, 'threads', d.reason);
+  });
+
   test('one with a long first run (cold) is probed on the loop again, warm, before its copying is weighed', async () => {
     await using pool = cold();
     // 8 MB: its first run (11 ms more, and the sum cold) is over LONG_ON_LOOP_MS, under the probe's limit.
