@@ -186,13 +186,15 @@ export const LONG_ON_LOOP_MS = 10;
 /**
  * Measured on the loop only, copying to a thread and back costs at least this many times the
  * work: no thread can run it faster than the loop, so it stays there without a probe on one.
- * Half of a copy (the input's serializing, the output's deserializing) is on the caller's
- * thread, so at twice the work that half alone takes as long as running the call there; a real
- * send costs more than the clone timed (see copyBound). (Summing an 8 MB array: 0.85 ms of work,
- * 13 ms of copying; building a 4 MB one: 2.3 ms and 8.2 ms. Each sent calls to a thread that had
- * to start first: 260 and 560 ms for 40 calls against the loop's 278 and 194, on a loaded machine.)
+ * About half of a copy (the input's serializing, the output's deserializing) is on the caller's
+ * thread, and a real send costs ~1.5 times the clone timed (an 8 MB array: a 3.5 ms clone, ~6 ms
+ * a call on threads; see copyBound): at 1.5 times the work, the caller's part alone takes about
+ * as long as running the call there. (Summing an 8 MB array: 0.85 ms of work, 13 ms of copying;
+ * building a 4 MB one: 2.0–2.4 ms and 4.5–8 ms, which at twice the work went either way, and
+ * 120 calls ran in 705 ms against the loop's 378. Each sent calls to a thread that had to start
+ * first.)
  */
-export const COPY_OUTWEIGHS = 2;
+export const COPY_OUTWEIGHS = 1.5;
 
 /**
  * A synchronous task's first probe on the loop ran over LONG_ON_LOOP_MS, with much to copy

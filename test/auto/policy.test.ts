@@ -273,12 +273,12 @@ test('policy: a short calculation measured on the loop only, with much to copy, 
   const env = { ...DEFAULT_ENV, cores: 2, synchronous: true };
   const onLoop = (ms: number, copy: number | undefined, runs = 2) =>
     Array.from({ length: runs }).reduce<TaskProfile>((p) => addSample(p, { wallMs: ms, cpuMs: ms, elu: 1 }, 'loop', undefined, copy), NEW_PROFILE);
-  // 1.5 ms, and 2.5 ms to copy its input and output: on a thread it may cost more than on the loop.
-  assert.deepEqual(choose(onLoop(1.5, 2.5), env), { model: 'threads', behaviour: 'unknown' });
-  assert.match(decide(onLoop(1.5, 2.5), env).reason, /^threads — probing: 1\.5 ms a call on the loop/);
+  // 1.5 ms, and 2 ms to copy its input and output: on a thread it may cost more than on the loop.
+  assert.deepEqual(choose(onLoop(1.5, 2), env), { model: 'threads', behaviour: 'unknown' });
+  assert.match(decide(onLoop(1.5, 2), env).reason, /^threads — probing: 1\.5 ms a call on the loop/);
   // Copying that could not be timed (too large, or not cloneable) counts as much.
   assert.deepEqual(choose(onLoop(1.5, undefined), env), { model: 'threads', behaviour: 'unknown' });
-  // Copying that outweighs the work (COPY_OUTWEIGHS: twice it, or more): the loop, no thread probe.
+  // Copying that outweighs the work (COPY_OUTWEIGHS: 1.5 times it, or more): the loop, no thread probe.
   assert.deepEqual(choose(onLoop(1.5, 1.5 * COPY_OUTWEIGHS), env), { model: 'loop', behaviour: 'tiny' });
   assert.match(
     decide(onLoop(0.85, 13), env).reason,
@@ -288,7 +288,7 @@ test('policy: a short calculation measured on the loop only, with much to copy, 
   assert.notEqual(choose(onLoop(COPY_TRIAL_MAX_MS, 100), env).model, 'loop');
   assert.deepEqual(choose(onLoop(0.3, COPY_TRIAL_MS * 0.9), env), { model: 'threads', behaviour: 'calculating' });
   // Then the thread's measurement, copying included, and a third run on the loop decide.
-  const both = addSample(onLoop(1.5, 2.5), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
+  const both = addSample(onLoop(1.5, 2), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
   assert.deepEqual(choose(both, env), { model: 'threads', behaviour: 'calculating', trial: 'loop' });
   assert.equal(choose(addSample(both, { wallMs: 1.5, cpuMs: 1.5, elu: 1 }, 'loop'), env).model, 'loop');
   // Little to copy: to threads at once, no thread probe first.
