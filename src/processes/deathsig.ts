@@ -2,13 +2,14 @@
  * The cheap form of "no orphans" on Linux: the kernel kills a child when its
  * parent dies, if the child asked it to (prctl PR_SET_PDEATHSIG). Node cannot
  * make that call, but util-linux's `setpriv --pdeathsig KILL` can, just before
- * it execs Node in the same process: `fork()` is pointed at setpriv as its
- * executable, with Node and Node's flags as setpriv's arguments. The child's
- * pid, IPC channel and environment are Node's own, as with a plain fork.
+ * it execs Node in the same process: the child is spawned as setpriv, with Node,
+ * Node's flags and the entry as setpriv's arguments. The child's pid, stdio and
+ * environment are Node's own, as with a plain spawn of Node.
  *
  * Unlike the watchdog thread (watchdog.ts, the fallback elsewhere), it costs no
- * thread, no memory and no CPU in the child, and it works however busy the
- * child's main thread is, at once rather than within a second.
+ * thread and no memory in the child, only setpriv's own exec before Node's
+ * (~2 ms of CPU a child here), and it works however busy the child's main
+ * thread is, at once rather than within a second.
  *
  * Two limits, both covered: the signal is sent when the *thread* that forked
  * dies — a pool made inside a worker thread loses its children with that
@@ -32,9 +33,9 @@ export function canUseDeathSignal(): boolean {
 }
 
 /**
- * How `fork()` must be called for a child that dies with its parent:
- * `execPath` setpriv, and Node itself first among the flags.
+ * How `spawn()` must be called for a child that dies with its parent: setpriv,
+ * then Node and `nodeArgs` (its flags, the script, the script's arguments).
  */
-export function deathSignalFork(nodeFlags: string[]): { execPath: string; execArgv: string[] } {
-  return { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...nodeFlags] };
+export function deathSignalSpawn(nodeArgs: string[]): { command: string; args: string[] } {
+  return { command: SETPRIV, args: ['--pdeathsig', 'KILL', '--', process.execPath, ...nodeArgs] };
 }

@@ -1,9 +1,21 @@
 /**
- * Child processes as pool workers: one `fork()` per slot, running ./child.(ts|js)
- * with `serialization: 'advanced'` (structured clone: Map, Set, Date, BigInt and
+ * Child processes as pool workers: one child per slot, running ./child.(ts|js).
+ * Children inherit the parent's execArgv, so under tsx (`--import tsx`) they
+ * load TypeScript task modules too.
+ *
+ * Messages go over a socket pair of their own, the child's fd 3, in frames
+ * (frames.ts), not over Node's IPC channel: the values are the same structured
+ * clone as `fork({ serialization: 'advanced' })` (Map, Set, Date, BigInt and
  * typed arrays survive; functions throw synchronously at `send`, which the pool
- * turns into TaskInputError). Children inherit the parent's execArgv, so under
- * tsx (`--import tsx`) they load TypeScript task modules too.
+ * turns into TaskInputError), but a message costs less CPU on both sides (no
+ * serializer object for small values, no next-tick event per message, no read
+ * buffer allocated per read in the child), and the child does not load Node's
+ * child_process module at start-up.
+ * When the parent dies, however it dies, the child reads the end of the socket
+ * and leaves (the watchdog, for a child stuck in synchronous code: deathsig.ts).
+ *
+ *   pool ─send─▶ FrameWriter ─▶ socket (fd 3) ─▶ FrameReader ─▶ runner (child.ts)
+ *   pool ◀─message─ FrameReader ◀─ socket ◀─ FrameWriter ◀─ post ─┘
  *
  * stdio: stdin is ignored (a pool child must not fight the parent for the
  * terminal). stderr is always a pipe, so the last lines can go into
@@ -11,22 +23,24 @@
  * the parent's stderr; with 'pipe' every line of stdout and stderr is written to
  * the parent's with the prefix "[process <pid>] ".
  *
- * Exit is reported on 'close' (after the IPC channel and stderr have ended), not
- * on 'exit': a message the child sent just before dying ('ready', a result) is
- * then always seen first, and the stderr tail is complete. A grandchild holding
- * the stderr pipe open must not hide the exit, so 'exit' plus a bounded wait is
+ * Exit is reported on 'close' (after the message socket and stderr have ended),
+ * not on 'exit': a message the child sent just before dying ('ready', a result)
+ * is then always seen first, and the stderr tail is complete. A grandchild
+ * holding a pipe open must not hide the exit, so 'exit' plus a bounded wait is
  * the fallback.
  */
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { ExitInfo, Transport, WorkerChannel, WorkerEvents } from '../pool/channel.js';
-import type { ToWorker } from '../pool/protocol.js';
+import type { FromWorker, ToWorker } from '../pool/protocol.js';
 import { LineTail } from './lines.js';
 import { rssMb } from './memory.js';
-import { canUseDeathSignal, deathSignalFork } from './deathsig.js';
+import { canUseDeathSignal, deathSignalSpawn } from './deathsig.js';
+import { FrameReader, FrameWriter } from './frames.js';
 import { PARENT_PID_ENV } from './watchdog.js';
 import { WORKER_ID_ENV } from '../pool/runner.js';
 import { inheritableExecArgv } from './exec-argv.js';
@@ -63,13 +77,22 @@ export class ProcessTransport implements Transport {
     const flags = childExecArgv(o.execArgv, o.cwd);
     // Where the kernel can kill the child with its parent, no watchdog thread is needed (deathsig.ts).
     const deathSignal = canUseDeathSignal();
-    const child = fork(entry, o.argv, {
-      serialization: 'advanced',
-      stdio: ['ignore', o.stdio === 'pipe' ? 'pipe' : 'inherit', 'pipe', 'ipc'],
-      ...(deathSignal ? deathSignalFork(flags) : { execArgv: flags }),
+    const node = [...flags, entry, ...o.argv];
+    const { command, args } = deathSignal ? deathSignalSpawn(node) : { command: process.execPath, args: node };
+    const child = spawn(command, args, {
+      stdio: ['ignore', o.stdio === 'pipe' ? 'pipe' : 'inherit', 'pipe', 'pipe'],
       env: { ...(o.env ?? process.env), [PARENT_PID_ENV]: deathSignal ? String(process.pid) : '', [WORKER_ID_ENV]: String(id) },
       ...(o.cwd !== undefined && { cwd: o.cwd }),
     });
+    // The messages' socket (fd 3 in the child); absent when the child could not be started.
+    const channel = child.stdio[3] as Socket | null;
+    const writer = new FrameWriter();
+    if (channel) {
+      const reader = new FrameReader<FromWorker>(events.message);
+      channel.on('data', (chunk: Buffer) => reader.push(chunk));
+      // A write to a child that has just died fails (EPIPE); its exit is reported on its own.
+      channel.on('error', () => {});
+    }
     const label = `process ${child.pid ?? '(not started)'}`;
     const prefix = `[${label}] `;
     const tail = new LineTail(TAIL_LINES, o.stdio === 'pipe' ? (line) => process.stderr.write(prefix + line + '\n') : undefined);
@@ -97,7 +120,6 @@ export class ProcessTransport implements Transport {
       if (lines.length) info.stderr = lines;
       events.exit(info);
     };
-    child.on('message', events.message);
     child.on('error', (error) => {
       lastError = error;
       // It never started (bad cwd, no such executable): no 'exit' may follow.
@@ -110,12 +132,13 @@ export class ProcessTransport implements Transport {
     child.on('close', report);
 
     let stopping = false;
-    const handles = (): Refable[] => [child, child.channel, child.stderr, child.stdout].filter(Boolean) as unknown as Refable[];
+    const handles = (): Refable[] => [child, channel, child.stderr, child.stdout].filter(Boolean) as unknown as Refable[];
     return {
       label,
       send(message: ToWorker) {
-        // A dead child's channel is closed: drop the message; its exit is on the way.
-        if (child.connected) child.send(message);
+        // A dead child's socket is closed: drop the message; its exit is on the way. A value that
+        // cannot be cloned throws here, before anything is written.
+        if (channel?.writable) channel.write(writer.encode(message));
       },
       terminate() {
         if (stopping) return;

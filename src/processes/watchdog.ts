@@ -1,6 +1,6 @@
 /**
- * The second half of "no orphans". A child leaves when its IPC channel closes
- * ('disconnect'), but that event needs the child's event loop, and a child busy
+ * The second half of "no orphans". A child leaves when its socket to the pool
+ * ends (child.ts), but that event needs the child's event loop, and a child busy
  * in a long synchronous calculation (what processes() is for) would keep
  * running for as long as the calculation lasts, or forever. On Linux the pool
  * has the kernel kill the child with its parent (deathsig.ts). Elsewhere each
