@@ -34,7 +34,7 @@ export interface WorkerChannel {
   unref(): void;
   /**
    * Handle, now, the answers that have already arrived (threads only: a process's
-   * IPC cannot be read synchronously). Returns whether there were any.
+   * socket is read by the event loop). Returns whether there were any.
    */
   poll?(): boolean;
   /** Resident memory in MB, when the transport can tell (for recycling). */
