@@ -106,7 +106,10 @@ export function watchdogMain(req: (id: string) => unknown, data: WatchdogData): 
     // Node does not wake this thread's loop when an inspector reply arrives: a fast no-op timer
     // keeps the loop turning while we wait on the main thread (measured on Node 20).
     const pump = setInterval(() => {
-      if (cancel) sampleMain(); // still waiting for the pause to land
+      // Still waiting for the main thread's first answer: how is it? (Not after: it answered, and
+      // then it sits paused in the debugger, asleep, until this thread hears of the pause — on a
+      // loaded machine, many samples later. Those had outvoted a busy loop's: "a native call".)
+      if (cancel && firstAnswerAt === 0) sampleMain();
       // The block ended (or we are stopping) before the pause landed: cancel it, or it would land in
       // whatever JS runs next and blame the wrong code.
       if (cancel && (Atomics.load(cells, BEAT) !== beat || stopped())) {
