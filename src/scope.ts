@@ -23,6 +23,22 @@ export function runInScope<T>(scope: Scope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
+/** Run `fn` outside any scope (for work done on behalf of calls that each carry their own). */
+export function outsideScope<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
+/**
+ * The call's options with the ambient scope's signal made explicit, for a call that will be
+ * started later from another async context (where the scope it was made in is not ambient).
+ */
+export function withScopeSignal<O extends { signal?: AbortSignal }>(options: O | undefined): O | undefined {
+  const scope = storage.getStore();
+  if (!scope) return options;
+  const own = options?.signal;
+  return { ...options, signal: !own || own === scope.signal ? scope.signal : AbortSignal.any([own, scope.signal]) } as O;
+}
+
 /**
  * The signal a task should obey: the caller's own, the ambient scope's, or both.
  * Returns undefined when there is nothing to obey, so the hot path allocates nothing.

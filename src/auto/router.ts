@@ -17,7 +17,8 @@ import type { Learner } from './learner.js';
 import type { Choice } from './policy.js';
 import { TRIALS_AT_ONCE, type Probes } from './probes.js';
 import type { Model } from './profile.js';
-import type { TaskState } from './state.js';
+import type { LoadWaiter, TaskState } from './state.js';
+import { outsideScope, withScopeSignal } from '../scope.js';
 import { runOnWorker } from './worker-run.js';
 
 /** Profile every run until this many samples, then one run in PROFILE_EVERY. */
@@ -66,15 +67,24 @@ export class Router {
   private afterLoad(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
     this.probes.waiting++;
     s.loading ??= this.learner.load(s).then(noop, noop);
-    if (s.loadWaiters.length === 0) void s.loading.then(() => this.loaded(s));
+    // Routed later from the load's async context, outside any scope: each call carries its own.
+    if (s.loadWaiters.length === 0) void s.loading.then(() => outsideScope(() => this.loaded(s)));
+    options = withScopeSignal(options);
     return new Promise((resolve, reject) => s.loadWaiters.push({ input, options, resolve, reject }));
   }
 
-  /** The module has loaded (or failed to): route the calls that waited for it, in order. */
+  /**
+   * The module has loaded (or failed to): route the calls that waited for it, in order. Once
+   * the first have shown the task tiny and synchronous, the rest go the loop's lane (Inline.runHeld).
+   */
   private loaded(s: TaskState): void {
-    for (const w of s.loadWaiters.splice(0)) {
+    const waiters = s.loadWaiters.splice(0);
+    const leave = () => this.probes.leave();
+    for (let k = 0; k < waiters.length; ) {
+      const w = waiters[k++] as LoadWaiter;
       this.probes.leave();
       w.resolve(this.route(s, w.input, w.options));
+      k = this.inline.runHeld(s, waiters, k, this.executors.loop, leave);
     }
   }
 

@@ -9,7 +9,7 @@ import type { Choice } from './policy.js';
 export interface LoadWaiter {
   input: unknown;
   options: RunOptions | undefined;
-  resolve: (value: Promise<unknown>) => void;
+  resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
 

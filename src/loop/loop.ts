@@ -16,6 +16,7 @@
  * slot until its own code settles (a task that ignores its signal keeps
  * running; `close()` does not wait for it once its `run()` has rejected).
  */
+import { threadId } from 'node:worker_threads';
 import { BaseExecutor, checkCloseOptions, checkRunOptions, type CloseOptions, type ExecutorStats, type RunOptions } from '../executor.js';
 import { ExecutorClosedError, InvalidOptionError, QueueFullError, abortError, timeoutError, type QueueClearedError } from '../errors.js';
 import { intOption } from '../options.js';
@@ -24,7 +25,7 @@ import { clearTimer, setTimer } from '../durations.js';
 import { effectiveSignal } from '../scope.js';
 import { Counters, SampleRing, counterStats, type Percentiles } from '../stats.js';
 import { unwrapTransfer } from '../pool/transfer.js';
-import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskFunction, type TaskRef, type ContextTask, type NoInputNeeded } from '../task.js';
+import { importModule, isTaskRef, pickExport, taskLabel, type Task, type TaskContext, type TaskFunction, type TaskRef, type ContextTask, type NoInputNeeded } from '../task.js';
 import { systemClock, type Clock } from './clock.js';
 import { DONE, Entry, QUEUED, RUNNING } from './entry.js';
 import { parseLoopOptions, type LoopOptions } from './options.js';
@@ -192,6 +193,65 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
     }
     if (this.hot) this.note('add'); // after it is in the line (or running), as p-queue does
     return promise;
+  }
+
+  /**
+   * auto()'s lane for calls it held back (auto/router.ts): run `fn(input)` now, synchronously,
+   * if run() would start it at once with no options (open, not paused, nothing queued, a free
+   * slot, no rate limit, no listeners to tell), and settle `resolve`/`reject` with its outcome.
+   * Counted as run() counts it. It costs no Entry and no promise of its own: a run that is over
+   * when it returns needs neither, and the task gets a shared context whose signal never aborts
+   * (nothing could abort a run before it returns). One that returns a promise after all is
+   * adopted as a running entry, as run() would hold it, but its signal stays the shared one.
+   * Returns the ms its synchronous part took, or -1 when it cannot start now (nothing ran: the
+   * caller then uses run()).
+   */
+  runNow(fn: TaskFunction, input: unknown, resolve: (value: unknown) => void, reject: (error: unknown) => void, name: string): number {
+    if (this.closed || this.paused || this.hot || this.running >= this.limit || this.queue.length > 0 || this.limiter !== undefined) return -1;
+    const c = this.counters;
+    c.submitted++;
+    c.waitTime.add(0);
+    const g = globalThis as Record<symbol, unknown>;
+    const outer = g[CURRENT_TASK];
+    g[CURRENT_TASK] = name;
+    const start = this.now();
+    let out: unknown;
+    try {
+      out = fn(input, laneContext);
+    } catch (error) {
+      const ms = this.ranNow(start, false);
+      reject(error);
+      return ms;
+    } finally {
+      g[CURRENT_TASK] = outer;
+    }
+    if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
+      const e = new Entry(fn, input, start, resolve, reject);
+      this.unsettled++;
+      e.state = RUNNING;
+      e.startedAt = start;
+      e.slot = this.running++;
+      this.active[e.slot] = e;
+      (out as PromiseLike<unknown>).then(
+        (value) => this.finish(e, true, value),
+        (error: unknown) => this.finish(e, false, error),
+      );
+      return this.now() - start;
+    }
+    const ms = this.ranNow(start, true);
+    resolve(unwrapTransfer(out).value);
+    return ms;
+  }
+
+  /** A run of the lane (runNow) that was over when it returned: counted as finish() counts one. */
+  private ranNow(start: number, ok: boolean): number {
+    const c = this.counters;
+    const runTime = this.now() - start;
+    c.runTime.add(runTime);
+    c.busyMs += runTime;
+    if (ok) c.completed++;
+    else c.failed++;
+    return runTime;
   }
 
   /** An immutable snapshot of counts, queue, run/wait percentiles, the limit and the rate-limit waits. */
@@ -500,6 +560,15 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
 }
 
 const performanceNow = performance.now.bind(performance);
+
+/** The context of every run of the lane (runNow): over before anything could abort it. */
+const laneContext: TaskContext = Object.freeze({
+  signal: new AbortController().signal,
+  emit: () => {},
+  workerId: 0,
+  threadId,
+  pid: process.pid,
+});
 
 // The promise executor, shared: no closure (and no closure context) per run().
 const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = {

@@ -252,3 +252,43 @@ test('a task reference loads its module once and runs in-process', async () => {
   const m = new Map([[1, 2]]);
   assert.equal(await io.run(t.echo, m), m, 'no cloning on the event loop');
 });
+
+test('runNow() (auto()\'s lane) runs a call at once and counts it as run() would, or declines without running it', async () => {
+  const io = loop({ concurrency: 1 });
+  const settled: unknown[] = [];
+  const ok = (v: unknown) => settled.push(['ok', v]);
+  const no = (e: unknown) => settled.push(['error', (e as Error).message]);
+  const CURRENT = Symbol.for('boundwise.currentTask');
+  let named: unknown;
+  assert.ok(io.runNow((n: number) => ((named = (globalThis as Record<symbol, unknown>)[CURRENT]), n * 2), 21, ok, no, 'm.ts#double') >= 0);
+  assert.equal(named, 'm.ts#double', 'watch() can name the task while it runs');
+  assert.ok(io.runNow(() => {
+    throw new Error('thrown');
+  }, undefined, ok, no, 'm.ts#thrower') >= 0);
+  assert.deepEqual(settled, [['ok', 42], ['error', 'thrown']]);
+  let s = io.stats();
+  assert.deepEqual([s.submitted, s.completed, s.failed, s.running], [2, 1, 1, 0]);
+
+  // One that returns a promise is held as a running entry: it takes the slot, and close() waits for it.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  assert.ok(io.runNow(async () => (await gate, 'later'), undefined, ok, no, 'm.ts#later') >= 0);
+  assert.equal(io.stats().running, 1);
+  // No free slot, a queue, a pause, a close: it declines, and runs nothing.
+  let ran = 0;
+  const count = () => ran++;
+  assert.equal(io.runNow(count, undefined, ok, no, 'x'), -1);
+  const queued = io.run(count);
+  release();
+  await queued;
+  io.pause();
+  assert.equal(io.runNow(count, undefined, ok, no, 'x'), -1);
+  io.resume();
+  const closing = io.close();
+  assert.equal(io.runNow(count, undefined, ok, no, 'x'), -1);
+  await closing;
+  assert.equal(ran, 1, 'only the queued run() ran');
+  assert.deepEqual(settled, [['ok', 42], ['error', 'thrown'], ['ok', 'later']]);
+  s = io.stats();
+  assert.deepEqual([s.submitted, s.completed, s.failed, s.running], [4, 3, 1, 0]);
+});

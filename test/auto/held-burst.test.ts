@@ -1,0 +1,77 @@
+// A new task's first burst, held while its module loads on the main thread (router.ts's
+// afterLoad): once its first calls show it tiny and synchronous, the rest run in the loop's
+// lane (Inline.runHeld → LoopExecutor.runNow). Each call must still behave as if run() had run it.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { auto } from '../../src/auto/index.js';
+import { tasks } from '../../src/task.js';
+import { runInScope } from '../../src/scope.js';
+
+type Lane = typeof import('../fixtures/auto/lane.js');
+// A module this process has not imported yet, for each test: a loaded one is not waited for.
+let fresh = 0;
+const lane = () => tasks<Lane>(new URL(`../fixtures/auto/lane.ts?fresh=${++fresh}`, import.meta.url));
+// `min: 0`: no thread starts, so the burst is probed on the loop and held while the module loads.
+const cold = () => auto({ threads: { min: 0 }, processes: { max: 1 } });
+const N = 3_000;
+
+describe('auto(): the rest of a tiny burst held for its module runs in the loop\'s lane', () => {
+  test('most calls share the lane\'s context; every call is counted on the loop, and explain() agrees', async () => {
+    await using pool = cold();
+    const l = lane();
+    const same = await Promise.all(Array.from({ length: N }, (_, i) => pool.run(l.sameContext, i)));
+    // Through run(), each call has its own context (a loop entry): no two in a row are the same.
+    assert.ok(same.filter(Boolean).length > N / 2, `${same.filter(Boolean).length} of ${N} in the lane`);
+    const d = pool.explain(l.sameContext);
+    assert.equal(d.model, 'loop', d.reason);
+    assert.deepEqual(d.profile.runsByModel, { loop: N, threads: 0, processes: 0 });
+    const s = pool.stats();
+    assert.deepEqual([s.submitted, s.completed, s.failed, s.queued, s.running], [N, N, 0, 0, 0]);
+  });
+
+  test('a call that throws fails alone, with its own error; the others return their results in order', async () => {
+    await using pool = cold();
+    const l = lane();
+    const out = await Promise.allSettled(Array.from({ length: N }, (_, i) => pool.run(l.doubleOrThrow, i)));
+    out.forEach((r, i) => {
+      if (i % 10 === 0) {
+        assert.equal(r.status, 'rejected');
+        assert.ok(r.status === 'rejected' && r.reason instanceof RangeError, String(i));
+        assert.match((r as PromiseRejectedResult).reason.message, new RegExp(`${i} is a multiple of 10`));
+      } else {
+        assert.deepEqual(r, { status: 'fulfilled', value: 2 * i });
+      }
+    });
+    const s = pool.stats();
+    assert.deepEqual([s.submitted, s.completed, s.failed], [N, N - N / 10, N / 10]);
+  });
+
+  test('calls made inside a cancelled scope are cancelled, the rest run, whichever came first', async () => {
+    const cancelled = { signal: AbortSignal.abort(new Error('scope cancelled')), deadline: Infinity };
+    for (const firstInScope of [false, true]) {
+      await using pool = cold();
+      const l = lane();
+      // The module loads in the first call's async context: the held calls must each keep their own.
+      const calls = Array.from({ length: 200 }, (_, i) => {
+        const inScope = (i % 2 === 0) === firstInScope;
+        return { inScope, p: inScope ? runInScope(cancelled, () => pool.run(l.checked, i)) : pool.run(l.checked, i) };
+      });
+      const out = await Promise.allSettled(calls.map((c) => c.p));
+      out.forEach((r, i) => {
+        if ((calls[i] as { inScope: boolean }).inScope) assert.equal(r.status === 'rejected' && (r.reason as Error).message, 'scope cancelled', `call ${i}`);
+        else assert.deepEqual(r, { status: 'fulfilled', value: i }, `call ${i}`);
+      });
+    }
+  });
+
+  test('calls with their own options are run as run() runs them: an aborted signal cancels only its call', async () => {
+    await using pool = cold();
+    const l = lane();
+    const stop = AbortSignal.abort(new Error('stopped'));
+    const out = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => pool.run(l.checked, i, i % 3 === 1 ? { signal: stop } : undefined)));
+    out.forEach((r, i) => {
+      if (i % 3 === 1) assert.equal(r.status === 'rejected' && (r.reason as Error).message, 'stopped', `call ${i}`);
+      else assert.deepEqual(r, { status: 'fulfilled', value: i });
+    });
+  });
+});
