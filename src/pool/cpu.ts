@@ -37,7 +37,7 @@ const buffer = Buffer.alloc(96);
 
 /** Keep this thread's schedstat open from now on (see above); a no-op where it is not read. */
 export function keepOpen(): void {
-  if (kept !== undefined || threadTimes !== fromProc) return;
+  if (kept !== undefined || fromProc() === undefined) return;
   try {
     kept = openSync(SCHEDSTAT, 'r');
   } catch {
@@ -66,10 +66,20 @@ function schedstat(): Reader | undefined {
   return read;
 }
 
-const fromProc = schedstat();
+// Probed on first use, not when this module loads: a pool child loads it on its way to 'ready'.
+let probed = false;
+let proc: Reader | undefined;
+function fromProc(): Reader | undefined {
+  if (!probed) {
+    probed = true;
+    proc = schedstat();
+  }
+  return proc;
+}
 
 function pick(): Reader {
-  if (fromProc) return fromProc;
+  const schedstatReader = fromProc();
+  if (schedstatReader) return schedstatReader;
   const p = process as unknown as { threadCpuUsage?: () => { user: number; system: number } };
   const usage = typeof p.threadCpuUsage === 'function' ? () => p.threadCpuUsage!() : () => process.cpuUsage();
   return () => {
@@ -78,7 +88,8 @@ function pick(): Reader {
   };
 }
 
-export const threadTimes: Reader = pick();
+let reader: Reader | undefined;
+export const threadTimes: Reader = () => (reader ??= pick())();
 
 let tare: number | undefined;
 /**

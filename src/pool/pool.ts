@@ -134,7 +134,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   constructor(protected readonly config: PoolConfig) {
     super();
     this.useDefaults(config.defaults);
-    for (let i = 0; i < config.min; i++) this.release(this.spawn());
+    const started: Slot[] = [];
+    for (let i = 0; i < config.min; i++) started.push(this.spawn());
+    // An idle worker is taken last in, first out: the first started goes in last, so the first
+    // task goes to the worker that has been starting the longest (processes() spawns one after another).
+    for (let k = started.length - 1; k >= 0; k--) this.release(started[k] as Slot);
   }
 
   /** Enough in flight that the queue runs deep and batching pays (memory stays bounded). */

@@ -10,7 +10,6 @@
  */
 import { cloneMs } from '../clone.js';
 import type { TransferListItem } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { importModule, pickExport, type TaskFunction, type TaskContext } from '../task.js';
 import { serializeError, deserializeError, plainError, type SerializedError } from '../remote-error.js';
 import { findUncloneable } from '../clone.js';

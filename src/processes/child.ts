@@ -37,7 +37,9 @@ channel.on('error', () => process.exit(0));
 identity.workerId = Number(process.env[WORKER_ID_ENV] ?? 0);
 delete process.env[WORKER_ID_ENV]; // the task's environment is the user's
 // Measured runs read the CPU clock twice: kept open, a read costs ~2 µs instead of ~30 (pool/cpu.ts).
-keepOpen();
+// Opened once the first messages have been read (the check phase comes after the poll), while the
+// first task's module is read from disk: not on the way to 'ready' and the first answer.
+setImmediate(keepOpen);
 const handle = createRunner({ post: send }, `process ${process.pid}`);
 // A dying child names the task whose code killed it, and what its batch or chunk had done
 // (pool/attribution.ts); the pool reads it before it sees the socket close. A write to the
