@@ -58,7 +58,12 @@ export type FromWorker =
   | { t: 'err'; id: number; e: SerializedError; k?: FailureKind; p?: TaskProfile; h?: number }
   | { t: 'chunk'; id: number; r: ChunkOutcome[]; p?: TaskProfile; h?: number }
   /** The outcomes of a batch, in the order of its ids; `id` is the batch's first. */
-  | { t: 'batch'; id: number; r: ChunkOutcome[]; h?: number }
+  /**
+   * A batch's answer: `v[k]` is the value of its task k, unless k is among the failures `f`
+   * ([k, error] pairs, only when some failed). Not one { ok, value } object per task: the pool
+   * would deserialize 100,000 of them in a burst, only to read them once.
+   */
+  | { t: 'batch'; id: number; v: unknown[]; f?: Array<[number, SerializedError]>; h?: number }
   /** A task aborted inside a batch has ended (or was skipped): the worker need not be stopped for it. */
   | { t: 'ended'; id: number }
   /** Module `m`, just set up, exports teardown(): stop this worker with 'stop', not at once. */

@@ -354,7 +354,7 @@ export function createRunner(port: Port, where: string): Runner {
         port.post(withHeap({ t: 'err', id: msg.ids[0] as number, e, k: setup ? 'setup' : 'load' }));
         return undefined;
       }
-      port.post(withHeap({ t: 'batch', id: msg.ids[0] as number, r: outcomes }));
+      port.post(withHeap(batchAnswer(msg.ids[0] as number, outcomes)));
       return undefined;
     }
   }
@@ -362,7 +362,7 @@ export function createRunner(port: Port, where: string): Runner {
   /** Post a batch or chunk reply; if one value cannot be cloned, only that one fails. */
   function postOutcomes(t: 'batch' | 'chunk', id: number, outcomes: ChunkOutcome[], task: string, p?: TaskProfile): void {
     try {
-      port.post(withHeap(t === 'chunk' && p ? { t, id, r: outcomes, p } : { t, id, r: outcomes }));
+      port.post(withHeap(t === 'batch' ? batchAnswer(id, outcomes) : p ? { t, id, r: outcomes, p } : { t, id, r: outcomes }));
     } catch {
       for (let k = 0; k < outcomes.length; k++) {
         const o = outcomes[k] as ChunkOutcome;
@@ -374,7 +374,7 @@ export function createRunner(port: Port, where: string): Runner {
           outcomes[k] = { ok: false, error: serializeError(new TaskOutputError(task, w.path, w.problem)) };
         }
       }
-      port.post(withHeap({ t, id, r: outcomes }));
+      port.post(withHeap(t === 'batch' ? batchAnswer(id, outcomes) : { t, id, r: outcomes }));
     }
   }
 
@@ -437,6 +437,18 @@ export function createRunner(port: Port, where: string): Runner {
     }
   };
   return Object.assign(handle, { busy: () => running.size + waiting.size, crashReport: () => witness.report() });
+}
+
+/** A batch's outcomes as its answer: the values in one array, the failures (if any) beside them. */
+function batchAnswer(id: number, outcomes: ChunkOutcome[]): Extract<FromWorker, { t: 'batch' }> {
+  const v: unknown[] = new Array(outcomes.length);
+  let f: Array<[number, SerializedError]> | undefined;
+  for (let k = 0; k < outcomes.length; k++) {
+    const o = outcomes[k] as ChunkOutcome;
+    if (o.ok) v[k] = o.value;
+    else (f ??= []).push([k, o.error]);
+  }
+  return f ? { t: 'batch', id, v, f } : { t: 'batch', id, v };
 }
 
 /** A module's setup() threw: its tasks fail with TaskSetupError (made by the pool) and the worker is replaced. */
