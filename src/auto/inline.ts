@@ -21,7 +21,7 @@ import type { TaskContext, TaskFunction } from '../task.js';
 import { keepOpen, readingCost, threadTimes, type ThreadTimes } from '../pool/cpu.js';
 import type { Learner } from './learner.js';
 import { addCrash, addSample } from './profile.js';
-import { coldAndLong, COPY_OUTWEIGHS, COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun, wantsThreadSoon } from './policy.js';
+import { coldAndLong, copyStillOutweighs, COPY_OUTWEIGHS, COPY_TRIAL_MAX_MS, LONG_ON_LOOP_MS, trustFirstRun, wantsThreadSoon } from './policy.js';
 import { cloneMs } from '../clone.js';
 import { unwrapTransfer } from '../pool/transfer.js';
 import { WorkerCrashedError } from '../errors.js';
@@ -348,7 +348,7 @@ export class Inline {
       // A first run is timed for its copying even when long: a cold one can be (summing an 8 MB
       // array, interpreted: 7–10 ms on a quiet machine, then 0.9 ms a run).
       const first = s.loopProbeRuns === 1;
-      const copy = sync && (busy < COPY_TRIAL_MAX_MS || first) ? copyCost(value, result, s.loopProbeMovesInput) : undefined;
+      const copy = sync && (busy < COPY_TRIAL_MAX_MS || first) ? this.copyOf(s, value, result, busy) : undefined;
       const copyOutweighs = copy !== undefined && copy >= COPY_OUTWEIGHS * busy;
       const coldLong = sync && coldAndLong(first, busy, copy);
       if (sync && busy >= tinyMs && !copyOutweighs && wantsThreadSoon(++s.loopProbesOverTiny, cpuMs, tinyMs)) this.notTiny();
@@ -371,6 +371,20 @@ export class Inline {
       this.probeOver(s);
       return result;
     }));
+  }
+
+  /**
+   * What a probe's input and output would cost to copy (copyCost), timed once more only while the
+   * copies timed so far do not clearly outweigh this run (policy's copyStillOutweighs). The least
+   * timed is kept: a first clone is a cold one. (A call whose input is moved is always timed:
+   * its copying is its output's alone.)
+   */
+  private copyOf(s: TaskState, input: unknown, output: unknown, busy: number): number | undefined {
+    const moves = s.loopProbeMovesInput;
+    if (!moves && copyStillOutweighs(s.loopCopyMs, busy)) return s.loopCopyMs;
+    const copy = copyCost(input, output, moves);
+    if (copy !== undefined && !moves) s.loopCopyMs = Math.min(copy, s.loopCopyMs ?? Infinity);
+    return copy;
   }
 
   /** A probe on the loop is over: it ends (the calls at its gate may go on), and after a few runs probing there stops. */

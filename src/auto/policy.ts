@@ -207,6 +207,18 @@ export function coldAndLong(first: boolean, busyMs: number, copyMs: number | und
   return first && busyMs > LONG_ON_LOOP_MS && copyMs !== undefined && copyMs >= COPY_TRIAL_MS;
 }
 
+/**
+ * A copy timed on an earlier probe this far above a run's work (COPY_CLEARLY × it) is not timed
+ * again: it outweighs the run whatever a second clone would say, and a clone costs what it
+ * measures (8 MB: 6 ms, seven runs of a sum over it; three probes cloned it three times).
+ */
+export const COPY_CLEARLY = 3;
+
+/** May a probe reuse the copy an earlier one timed (`knownMs`), rather than clone again? */
+export function copyStillOutweighs(knownMs: number | undefined, busyMs: number): knownMs is number {
+  return knownMs !== undefined && knownMs >= COPY_TRIAL_MS && knownMs >= COPY_CLEARLY * busyMs;
+}
+
 /** Measured on the loop only: does copying outweigh the work, so that the loop wins whatever threads do (COPY_OUTWEIGHS)? */
 function copyOutweighs(c: Choice, onLoop: ModelWall): boolean {
   const copy = onLoop.copyMs;

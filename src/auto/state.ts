@@ -42,6 +42,8 @@ export interface TaskState {
   loopProbesOverTiny: number;
   /** The probe on the loop out now was given a transfer list: its input would be moved to a thread, not copied. */
   loopProbeMovesInput: boolean;
+  /** The least copying a probe on the loop timed for a call (ms), reused while it clearly outweighs a run (Inline.copyOf). */
+  loopCopyMs: number | undefined;
   /** A probe on the loop ran long, blocked, or tried to exit: it is probed on threads only. */
   loopProbeOff: boolean;
   /** Ends the probe on the loop that is out (the router's; the probe calls it as soon as its synchronous part is over). */
@@ -92,6 +94,7 @@ export function newTaskState(ref: TaskRef): TaskState {
     loopProbeRuns: 0,
     loopProbesOverTiny: 0,
     loopProbeMovesInput: false,
+    loopCopyMs: undefined,
     loopProbeOff: false,
     loopProbeEnd: undefined,
     loadFailed: false,

@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, coldAndLong, LONG_ON_LOOP_MS, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
+import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, coldAndLong, copyStillOutweighs, COPY_CLEARLY, LONG_ON_LOOP_MS, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { LOOP_PROBE_LIMIT_MS, probeLimitMs } from '../../src/auto/inline.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
@@ -226,6 +226,15 @@ describe('coldAndLong(): a long first run on the loop with much to copy is run t
   test('not with little to copy, nor copying that could not be timed', () => {
     assert.equal(coldAndLong(true, long, COPY_TRIAL_MS * 0.9), false);
     assert.equal(coldAndLong(true, long, undefined), false);
+  });
+});
+
+describe('copyStillOutweighs(): a copy timed on an earlier probe is reused while it clearly outweighs a run', () => {
+  test('6 ms of copying against a 0.9 ms run: not cloned again', () => assert.equal(copyStillOutweighs(6, 0.9), true));
+  test('copying under COPY_CLEARLY times the run: timed again', () => assert.equal(copyStillOutweighs(6, 6 / COPY_CLEARLY + 0.01), false));
+  test('little copying, or none timed yet: timed', () => {
+    assert.equal(copyStillOutweighs(COPY_TRIAL_MS * 0.9, 0.01), false);
+    assert.equal(copyStillOutweighs(undefined, 0.01), false);
   });
 });
 
