@@ -43,6 +43,8 @@ export const BLOCKING_SLICE_MS = 10;
 const KEEP_MEASURING_MS = 1;
 /** Measurements of one task's inline runs at once. */
 const MEASURED_AT_ONCE = 2;
+/** Calls of a tiny task with these low bits all set go through the router (it may resample one on a thread). */
+export const RESAMPLE_MASK = 63;
 /**
  * Over a run, the loop's CPU at this share of the wall time or more: the run's wall time is
  * queueing. (A burst of 60 requests kept it at 0.53–0.64; 60 calls that read a file and then
@@ -172,6 +174,13 @@ function copyCost(input: unknown, output: unknown, inputMoves: boolean): number 
   return result === undefined ? undefined : Math.min(result as number, busy);
 }
 
+// The promise executor of the lane's calls, shared: no closure per call (as loop.ts's).
+const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = { resolve: () => {}, reject: () => {} };
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 
@@ -262,37 +271,54 @@ export class Inline {
   }
 
   /**
-   * The calls of a burst held back while their task's module loaded (router.ts), from `from` on,
-   * once the first have shown the task tiny and synchronous: each runs at once in the loop's lane
-   * (LoopExecutor.runNow), as body() would run it unmeasured, but without a promise, a loop entry
-   * or a route of its own. While the JIT is cold those cost 1–6 µs a call: for a fresh script's
-   * 50,000 Map lookups, 40 ms more than loop() took for the whole burst. Hands back to the router
-   * (returns the index of the next call to route) at a call with options, at each
-   * INLINE_SAMPLE_EVERY-th run (route() and body() measure it), after a run longer than tiny
-   * (the next is measured), or when the loop cannot start a run at once.
+   * The loop's lane (LoopExecutor.runNow) for a task known tiny and synchronous: its calls run at
+   * once, as body() runs them unmeasured, but without a loop entry, a promise of the loop's or a
+   * wrapper. Through route(), dispatch() and loop.run() a call cost 1–6 µs while the JIT was cold:
+   * for a fresh script's 50,000 Map lookups, 40 ms more than loop() took for the whole burst.
+   * Only for calls without options (a signal, a timeout, a priority need run()), and never the
+   * calls route() must see: each INLINE_SAMPLE_EVERY-th run (body() measures it), each 64th call
+   * (dispatch() may resample it on a thread), and every call after a run longer than tiny.
    */
-  runHeld(s: TaskState, waiters: readonly LoadWaiter[], from: number, loop: LoopExecutor, leave: () => void): number {
+  private laneOpen(s: TaskState): boolean {
     const learner = this.learner;
     const d = learner.choice(s);
-    const fn = s.fn;
-    if (fn === undefined || d.model !== 'loop' || d.behaviour !== 'tiny' || d.trial !== undefined) return from;
-    if ((s.headStart && s.profile.samples < learner.env.probeRuns) || s.measureNext || s.lookAgain || s.measuring > 0) return from;
-    const tinyMs = learner.threadOverheadMs * learner.env.inlineFactor;
+    if (s.fn === undefined || d.model !== 'loop' || d.behaviour !== 'tiny' || d.trial !== undefined) return false;
+    if ((s.headStart && s.profile.samples < learner.env.probeRuns) || s.measureNext || s.lookAgain || s.measuring > 0) return false;
+    return s.inlineRuns % INLINE_SAMPLE_EVERY !== 0 && (s.total & RESAMPLE_MASK) !== RESAMPLE_MASK;
+  }
+
+  /** After a run in the lane: counted where body() counts it; a long one makes the next runs go through body(), measured. */
+  private ranInLane(s: TaskState, ms: number): void {
+    s.runs.loop++;
+    s.total++;
+    s.inlineRuns++;
+    if (ms >= BLOCKING_SLICE_MS) s.measureNext = true;
+    else if (ms >= this.learner.threadOverheadMs * this.learner.env.inlineFactor) s.lookAgain = true;
+  }
+
+  /** A call run in the lane, now (see laneOpen); undefined when it must be routed. */
+  lane(s: TaskState, input: unknown, loop: LoopExecutor): Promise<unknown> | undefined {
+    if (!this.laneOpen(s)) return undefined;
+    const promise = new Promise(capture);
+    const ms = loop.runNow(s.fn as TaskFunction, input, captured.resolve, captured.reject, s.ref.id);
+    if (ms < 0) return undefined; // the loop cannot start it now (paused, or runs queued): routed as usual
+    this.ranInLane(s, ms);
+    return promise;
+  }
+
+  /**
+   * The calls of a burst held back while their task's module loaded (router.ts), from `from`
+   * on, in the lane while it is open (see laneOpen); returns the index of the next call to route.
+   */
+  runHeld(s: TaskState, waiters: readonly LoadWaiter[], from: number, loop: LoopExecutor, leave: () => void): number {
     let k = from;
     for (; k < waiters.length; k++) {
       const w = waiters[k] as LoadWaiter;
-      if (w.options !== undefined || s.inlineRuns % INLINE_SAMPLE_EVERY === 0) break;
-      const ms = loop.runNow(fn, w.input, w.resolve, w.reject, s.ref.id);
-      // The loop cannot start it now (paused, or a run queued meanwhile): it is routed as usual.
+      if (w.options !== undefined || !this.laneOpen(s)) break;
+      const ms = loop.runNow(s.fn as TaskFunction, w.input, w.resolve, w.reject, s.ref.id);
       if (ms < 0) break;
       leave();
-      s.runs.loop++;
-      s.total++;
-      s.inlineRuns++;
-      if (ms >= tinyMs) {
-        s.lookAgain = true;
-        return k + 1;
-      }
+      this.ranInLane(s, ms);
     }
     return k;
   }

@@ -12,7 +12,7 @@ import type { RunOptions } from '../executor.js';
 import type { Executors } from './executors.js';
 import type { ThreadPool } from '../threads/index.js';
 import type { ProcessPool } from '../processes/index.js';
-import { RERUN, type Inline } from './inline.js';
+import { RERUN, RESAMPLE_MASK, type Inline } from './inline.js';
 import type { Learner } from './learner.js';
 import type { Choice } from './policy.js';
 import { TRIALS_AT_ONCE, type Probes } from './probes.js';
@@ -43,6 +43,10 @@ export class Router {
   }
 
   route(s: TaskState, input: unknown, options: RunOptions | undefined): Promise<unknown> {
+    if (options === undefined) {
+      const now = this.inline.lane(s, input, this.executors.loop);
+      if (now !== undefined) return now;
+    }
     let d = this.learner.choice(s);
     if (s.fn === undefined && d.behaviour === 'unknown' && d.model === 'threads' && this.probes.loopFirst(s)) return this.afterLoad(s, input, options);
     if (this.probes.mustWait(s, d) && this.probes.poll(s)) d = this.learner.choice(s);
@@ -98,7 +102,7 @@ export class Router {
     // there, on every head-start run: a thread sample of it would pay that worker's cold start
     // (a fetch: its HTTP client) inside the caller's burst.
     let resample = false;
-    if (d.behaviour === 'tiny' && (s.total & 63) === 63 && executors.cpu.idleWorkers() > 0) {
+    if (d.behaviour === 'tiny' && (s.total & RESAMPLE_MASK) === RESAMPLE_MASK && executors.cpu.idleWorkers() > 0) {
       const now = performance.now();
       if (now - s.resampledAt >= RESAMPLE_MS) {
         resample = true;

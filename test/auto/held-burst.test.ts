@@ -1,6 +1,7 @@
-// A new task's first burst, held while its module loads on the main thread (router.ts's
-// afterLoad): once its first calls show it tiny and synchronous, the rest run in the loop's
-// lane (Inline.runHeld → LoopExecutor.runNow). Each call must still behave as if run() had run it.
+// The loop's lane (Inline.lane and runHeld → LoopExecutor.runNow): calls of a task known tiny
+// and synchronous run at once, without a loop entry or a promise of the loop's; so do the rest of
+// a new task's first burst, held while its module loads, once its first calls show it tiny. Each
+// call must still behave as if run() had run it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auto } from '../../src/auto/index.js';
@@ -15,7 +16,7 @@ const lane = () => tasks<Lane>(new URL(`../fixtures/auto/lane.ts?fresh=${++fresh
 const cold = () => auto({ threads: { min: 0 }, processes: { max: 1 } });
 const N = 3_000;
 
-describe('auto(): the rest of a tiny burst held for its module runs in the loop\'s lane', () => {
+describe('auto(): the calls of a task known tiny and synchronous run in the loop\'s lane', () => {
   test('most calls share the lane\'s context; every call is counted on the loop, and explain() agrees', async () => {
     await using pool = cold();
     const l = lane();
@@ -73,5 +74,17 @@ describe('auto(): the rest of a tiny burst held for its module runs in the loop\
       if (i % 3 === 1) assert.equal(r.status === 'rejected' && (r.reason as Error).message, 'stopped', `call ${i}`);
       else assert.deepEqual(r, { status: 'fulfilled', value: i });
     });
+  });
+
+  test('a later burst of a task known tiny runs in the lane too; calls given options run as run() runs them', async () => {
+    await using pool = cold();
+    const l = lane();
+    for (let i = 0; i < 3; i++) await pool.run(l.sameContext, i);
+    assert.equal(pool.explain(l.sameContext).behaviour, 'tiny');
+    const same = await Promise.all(Array.from({ length: N }, (_, i) => pool.run(l.sameContext, i)));
+    assert.ok(same.filter(Boolean).length > N / 2, `${same.filter(Boolean).length} of ${N} in the lane`);
+    const withOptions = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run(l.sameContext, i, { timeout: 60_000 })));
+    assert.equal(withOptions.filter(Boolean).length, 0, 'each with a context of its own');
+    assert.deepEqual(pool.explain(l.sameContext).profile.runsByModel, { loop: 3 + N + 500, threads: 0, processes: 0 });
   });
 });
