@@ -410,7 +410,8 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
 
   private pump(): void {
     while (this.queue.length > 0 && !this.paused) {
-      let slot = this.idle.pop();
+      let slot = this.takeIdle();
+      if (slot === WAIT_FOR_READY) return;
       if (!slot) {
         if (this.broken) return;
         if (this.slots.size < this.config.max) {
@@ -425,6 +426,36 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.dispatch(slot, this.queue.shift() as Job);
     }
   }
+
+  /**
+   * The idle worker the next task goes to: the last one to come free (LIFO) among those that have
+   * started. A worker still starting is given tasks ahead of its 'ready' (they wait in its channel),
+   * but not when fewer tasks wait than workers are starting: then the first of them to say 'ready'
+   * takes them (onMessage pumps), since one pre-sent would wait for its own worker even when another
+   * started first. "Start a pool of 2 and run a task" then waits for the faster of two starts, not
+   * for one chosen in advance (on a busy machine two children's starts differ by many ms).
+   */
+  private takeIdle(): Slot | typeof WAIT_FOR_READY | undefined {
+    const idle = this.idle;
+    const last = idle[idle.length - 1];
+    if (last === undefined || last.ready) return idle.pop();
+    for (let k = idle.length - 2; k >= 0; k--) {
+      const slot = idle[k] as Slot;
+      if (slot.ready) return idle.splice(k, 1)[0];
+    }
+    // Every idle worker is still starting.
+    if (idle.length < 2 || this.queue.length >= idle.length) return idle.pop();
+    // The held tasks keep the process alive, as they would in a worker's channel.
+    this.holding = true;
+    for (const slot of idle) {
+      if (slot.refed) continue;
+      slot.refed = true;
+      slot.channel.ref();
+    }
+    return WAIT_FOR_READY;
+  }
+  /** Tasks wait in the queue for a starting worker's 'ready' (takeIdle). */
+  private holding = false;
 
   /** The busy worker with the fewest units that may take one more (concurrentTasksPerWorker > 1), if any. */
   private leastLoaded(): Slot | undefined {
@@ -583,6 +614,7 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
   /** Idle workers must not keep the process alive. */
   private readonly sweep = (): void => {
     this.sweepSoon = undefined;
+    if (this.holding) return; // the tasks held for a start keep the workers referenced (takeIdle)
     for (const slot of this.idle) {
       if (slot.refed) {
         slot.refed = false;
@@ -713,6 +745,11 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
         if (job.settled || job.timeout === Infinity || job.timer !== undefined) continue;
         job.startedAt = performance.now();
         job.timer = this.armTimeout(job);
+      }
+      // Tasks held for the first worker to start (takeIdle) go now.
+      if (this.holding) {
+        this.holding = false;
+        this.pump();
       }
       return;
     }
@@ -1154,3 +1191,6 @@ function captureSettlers(resolve: (value: unknown) => void, reject: (error: unkn
   settlers.reject = reject;
 }
 function noop(): void {}
+
+/** takeIdle(): hold the queue until a starting worker says 'ready'. */
+const WAIT_FOR_READY = Symbol('wait for ready');
