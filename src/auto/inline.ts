@@ -27,6 +27,7 @@ import { unwrapTransfer } from '../pool/transfer.js';
 import { WorkerCrashedError } from '../errors.js';
 import type { LoadWaiter, TaskState } from './state.js';
 import type { LoopExecutor } from '../loop/loop.js';
+import { currentScope } from '../scope.js';
 
 /**
  * Inline runs that still look tiny are measured one in this many (a sample costs
@@ -275,7 +276,7 @@ export class Inline {
    * once, as body() runs them unmeasured, but without a loop entry, a promise of the loop's or a
    * wrapper. Through route(), dispatch() and loop.run() a call cost 1–6 µs while the JIT was cold:
    * for a fresh script's 50,000 Map lookups, 40 ms more than loop() took for the whole burst.
-   * Only for calls without options (a signal, a timeout, a priority need run()), and never the
+   * Only for calls without options or an ambient scope (a signal, a timeout, a priority need run()), and never the
    * calls route() must see: each INLINE_SAMPLE_EVERY-th run (body() measures it), each 64th call
    * (dispatch() may resample it on a thread), and every call after a run longer than tiny.
    */
@@ -298,7 +299,8 @@ export class Inline {
 
   /** A call run in the lane, now (see laneOpen); undefined when it must be routed. */
   lane(s: TaskState, input: unknown, loop: LoopExecutor): Promise<unknown> | undefined {
-    if (!this.laneOpen(s)) return undefined;
+    // A call made inside a cancel scope or deadline obeys its signal: run() sees to that.
+    if (!this.laneOpen(s) || currentScope() !== undefined) return undefined;
     const promise = new Promise(capture);
     const ms = loop.runNow(s.fn as TaskFunction, input, captured.resolve, captured.reject, s.ref.id);
     if (ms < 0) return undefined; // the loop cannot start it now (paused, or runs queued): routed as usual

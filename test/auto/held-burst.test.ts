@@ -87,4 +87,14 @@ describe('auto(): the calls of a task known tiny and synchronous run in the loop
     assert.equal(withOptions.filter(Boolean).length, 0, 'each with a context of its own');
     assert.deepEqual(pool.explain(l.sameContext).profile.runsByModel, { loop: 3 + N + 500, threads: 0, processes: 0 });
   });
+
+  test('a call of a task known tiny made inside a cancelled scope is cancelled, not run in the lane', async () => {
+    await using pool = cold();
+    const l = lane();
+    for (let i = 0; i < 3; i++) await pool.run(l.checked, i);
+    const cancelled = { signal: AbortSignal.abort(new Error('scope cancelled')), deadline: Infinity };
+    const inScope = await Promise.allSettled(runInScope(cancelled, () => Array.from({ length: 50 }, (_, i) => pool.run(l.checked, i))));
+    assert.ok(inScope.every((r) => r.status === 'rejected' && (r.reason as Error).message === 'scope cancelled'), JSON.stringify(inScope.slice(0, 3)));
+    assert.deepEqual(await Promise.all([7, 8].map((i) => pool.run(l.checked, i))), [7, 8]);
+  });
 });
