@@ -97,4 +97,18 @@ describe('auto(): the calls of a task known tiny and synchronous run in the loop
     assert.ok(inScope.every((r) => r.status === 'rejected' && (r.reason as Error).message === 'scope cancelled'), JSON.stringify(inScope.slice(0, 3)));
     assert.deepEqual(await Promise.all([7, 8].map((i) => pool.run(l.checked, i))), [7, 8]);
   });
+
+  test('a task that starts returning promises in the lane is held as a running call until each settles, and counted once', async () => {
+    const pool = cold();
+    const l = lane();
+    for (let i = 0; i < 3; i++) await pool.run(l.laterAsync, i);
+    const out = await Promise.all(Array.from({ length: 300 }, (_, i) => pool.run(l.laterAsync, i)));
+    assert.deepEqual(out, Array.from({ length: 300 }, (_, i) => i));
+    const s = pool.stats();
+    assert.deepEqual([s.submitted, s.completed, s.failed, s.running, s.queued], [303, 303, 0, 0, 0]);
+    // close() waits for calls still running: none are left behind.
+    const late = pool.run(l.laterAsync, 500);
+    await pool.close();
+    assert.equal(await late, 500);
+  });
 });
