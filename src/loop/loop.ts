@@ -196,7 +196,7 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
   }
 
   /**
-   * auto()'s lane for calls it held back (auto/router.ts): run `fn(input)` now, synchronously,
+   * @internal auto()'s lane (auto/inline.ts): run `fn(input)` now, synchronously,
    * if run() would start it at once with no options (open, not paused, nothing queued, a free
    * slot, no rate limit, no listeners to tell), and settle `resolve`/`reject` with its outcome.
    * Counted as run() counts it. It costs no Entry and no promise of its own: a run that is over
