@@ -40,6 +40,7 @@ import type { FromWorker, ToWorker } from '../pool/protocol.js';
 import { LineTail } from './lines.js';
 import { rssMb } from './memory.js';
 import { canUseDeathSignal, deathSignalSpawn } from './deathsig.js';
+import { canUseGuardian, guard, release } from './guardian.js';
 import { FrameReader, FrameWriter } from './frames.js';
 import { PARENT_PID_ENV } from './watchdog.js';
 import { WORKER_ID_ENV } from '../pool/runner.js';
@@ -75,15 +76,23 @@ export class ProcessTransport implements Transport {
   spawn(id: number, events: WorkerEvents): WorkerChannel {
     const o = this.options;
     const flags = childExecArgv(o.execArgv, o.cwd);
-    // Where the kernel can kill the child with its parent, no watchdog thread is needed (deathsig.ts).
-    const deathSignal = canUseDeathSignal();
+    // Where a guardian process (guardian.ts) or the kernel (deathsig.ts) kills the child with its
+    // parent, no watchdog thread is needed; the guardian first, as it costs the child nothing.
+    const guarded = canUseGuardian();
+    const deathSignal = !guarded && canUseDeathSignal();
     const node = [...flags, entry, ...o.argv];
     const { command, args } = deathSignal ? deathSignalSpawn(node) : { command: process.execPath, args: node };
     const child = spawn(command, args, {
       stdio: ['ignore', o.stdio === 'pipe' ? 'pipe' : 'inherit', 'pipe', 'pipe'],
-      env: { ...(o.env ?? process.env), [PARENT_PID_ENV]: deathSignal ? String(process.pid) : '', [WORKER_ID_ENV]: String(id) },
+      env: { ...(o.env ?? process.env), [PARENT_PID_ENV]: guarded || deathSignal ? String(process.pid) : '', [WORKER_ID_ENV]: String(id) },
       ...(o.cwd !== undefined && { cwd: o.cwd }),
     });
+    const pid = child.pid;
+    if (guarded && pid !== undefined) {
+      guard(pid);
+      // Reaped: its pid may be reused, so the guardian must forget it.
+      child.once('exit', () => release(pid));
+    }
     // The messages' socket (fd 3 in the child); absent when the child could not be started.
     const channel = child.stdio[3] as Socket | null;
     const writer = new FrameWriter();

@@ -2,8 +2,9 @@
  * The second half of "no orphans". A child leaves when its socket to the pool
  * ends (child.ts), but that event needs the child's event loop, and a child busy
  * in a long synchronous calculation (what processes() is for) would keep
- * running for as long as the calculation lasts, or forever. On Linux the pool
- * has the kernel kill the child with its parent (deathsig.ts). Elsewhere each
+ * running for as long as the calculation lasts, or forever. On Linux a guardian
+ * process kills the children when the pool's process dies (guardian.ts), else
+ * the kernel does (deathsig.ts). Elsewhere each
  * child starts one tiny thread that does nothing but check, once a second, whether
  * its parent is still the process that forked it; when it is not (the parent
  * died and the child was re-parented), it kills its own process with SIGKILL,
@@ -15,9 +16,9 @@
 const CHECK_EVERY_MS = 1_000;
 
 /**
- * Set by the pool to its pid when the child was started under `setpriv
- * --pdeathsig` (deathsig.ts): the kernel then kills the child with its parent,
- * and the thread is not needed. Empty otherwise.
+ * Set by the pool to its pid when the child is guarded by the guardian process
+ * (guardian.ts) or was started under `setpriv --pdeathsig` (deathsig.ts): the
+ * child is then killed with its parent, and the thread is not needed. Empty otherwise.
  */
 export const PARENT_PID_ENV = 'BOUNDWISE_PARENT_PID';
 
@@ -30,7 +31,7 @@ export function watchParent(): void {
   const parent = process.env[PARENT_PID_ENV];
   delete process.env[PARENT_PID_ENV];
   if (parent) {
-    // The parent died between fork and prctl: the signal was never armed.
+    // The parent died before this child started (between fork and prctl, or before the guardian had its pid).
     if (process.ppid !== Number(parent)) process.kill(process.pid, 'SIGKILL');
     return;
   }

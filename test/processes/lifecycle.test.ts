@@ -44,10 +44,12 @@ function runParent(args: string[], onStdout?: (text: string, kill: () => void) =
   });
 }
 
-// Both ways a child learns that its parent died: the kernel's death signal (Linux, through
-// setpriv) and, where that is not to be had, the watchdog thread.
+// Every way a child is made to leave when its parent dies: the guardian process (Linux, the
+// default), the kernel's death signal (through setpriv, where no guardian can be started) and,
+// where neither is to be had, the watchdog thread.
 for (const [how, env] of [
-  ['the default (the kernel death signal where the platform has it)', process.env],
+  ['the default (the guardian process where the platform has it)', process.env],
+  ['the kernel death signal (setpriv; BOUNDWISE_NO_GUARDIAN=1)', { ...process.env, BOUNDWISE_NO_GUARDIAN: '1' }],
   ['the watchdog thread (BOUNDWISE_NO_PDEATHSIG=1)', { ...process.env, BOUNDWISE_NO_PDEATHSIG: '1' }],
 ] as const) {
   test(`no orphans, ${how}: when the parent is SIGKILLed, its busy children exit on their own`, async () => {
