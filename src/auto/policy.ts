@@ -231,6 +231,19 @@ function mayCopyMuch(c: Choice, onLoop: ModelWall): boolean {
   return onLoop.copies === undefined || copyBound(c, onLoop);
 }
 
+/**
+ * Below this (ms) a task is tiny: inline wins. A dispatch costs its round trip, and copying the
+ * call's input and output, where measured (a clone's time, at COPY_OUTWEIGHS to the work, as for
+ * a longer task): reading a 280 KB file into a Buffer took 0.14 ms a call on the loop and cloning
+ * the buffer 0.1 ms; called a calculation, 264 of 300 calls went to threads, at 2.6 times the
+ * loop's time, before their runs there (0.04 ms) called it tiny. Copying from COPY_TRIAL_MS on
+ * counts only up to it here: more is weighed by measuring both sides (copyOutweighs, copyBound).
+ */
+export function tinyLimitMs(profile: Pick<TaskProfile, 'perModel'>, env: Pick<PolicyEnv, 'threadOverheadMs' | 'inlineFactor'>): number {
+  const copyMs = profile.perModel.loop?.copyMs ?? profile.perModel.threads?.copyMs ?? 0;
+  return env.threadOverheadMs * env.inlineFactor + Math.min(copyMs, COPY_TRIAL_MS) / COPY_OUTWEIGHS;
+}
+
 /** The routing part of a decision, without the words: cheap enough for every call. */
 export interface Choice {
   model: Model;
@@ -257,7 +270,7 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   // task's first runs are its slowest (cold code, lazy imports), so one that is already this
   // short is no longer warm; waiting for the second probe kept a burst of tiny calls at the
   // gate for another round trip (on a loaded machine, another wake-up of a thread).
-  const tiny = profile.samples > 0 && profile.wallMs < env.threadOverheadMs * env.inlineFactor;
+  const tiny = profile.samples > 0 && profile.wallMs < tinyLimitMs(profile, env);
   if (tiny) return { model: 'loop', behaviour: 'tiny' };
   // One synchronous run on the loop that calculated for over LONG_ON_LOOP_MS is enough: whatever a
   // dispatch and copying cost, it is less, and a burst of it need not wait for thread probes. A

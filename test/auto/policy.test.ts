@@ -295,7 +295,13 @@ test('policy: a short calculation measured on the loop only, with much to copy, 
   );
   // Not for one that would block the loop (COPY_TRIAL_MAX_MS), nor for copying that is noise.
   assert.notEqual(choose(onLoop(COPY_TRIAL_MAX_MS, 100), env).model, 'loop');
-  assert.deepEqual(choose(onLoop(0.3, COPY_TRIAL_MS * 0.9), env), { model: 'threads', behaviour: 'calculating' });
+  assert.deepEqual(choose(onLoop(0.3, COPY_TRIAL_MS * 0.2), env), { model: 'threads', behaviour: 'calculating' });
+  // Copying under COPY_TRIAL_MS counts in the tiny limit (tinyLimitMs): 0.3 ms of work, 0.9 ms to copy.
+  assert.deepEqual(choose(onLoop(0.3, COPY_TRIAL_MS * 0.9), env), { model: 'loop', behaviour: 'tiny' });
+  // A 280 KB file read into a Buffer: 0.14 ms a call on the loop, 0.1 ms to clone the buffer.
+  assert.deepEqual(choose(onLoop(0.14, 0.1), env), { model: 'loop', behaviour: 'tiny' });
+  assert.match(decide(onLoop(0.14, 0.1), env).reason, /^loop — a call costs the loop 0\.14 ms, and copying its input and output to a thread and back 0\.10 ms/);
+  assert.deepEqual(choose(onLoop(0.14, 0), env), { model: 'threads', behaviour: 'calculating' });
   // Then the thread's measurement, copying included, and a third run on the loop decide.
   const both = addSample(onLoop(1.5, 2), { wallMs: 1, cpuMs: 1, elu: 1 }, 'threads', undefined, 5);
   assert.deepEqual(choose(both, env), { model: 'threads', behaviour: 'calculating', trial: 'loop' });
