@@ -244,6 +244,25 @@ export function tinyLimitMs(profile: Pick<TaskProfile, 'perModel'>, env: Pick<Po
   return env.threadOverheadMs * env.inlineFactor + Math.min(copyMs, COPY_TRIAL_MS) / COPY_OUTWEIGHS;
 }
 
+/** Up to this many samples, the quickest of them is the task's time for the tiny test (see warmMs). */
+export const EARLY_SAMPLES = 3;
+
+/**
+ * The task's time for the tiny test: the median of its recent runs, but while only a few are in,
+ * the quickest. An early run can be many times the task's cost, and never less: cold code, a GC
+ * met on the way (a scavenge is ~1 ms of this thread's CPU), a cold cache. One such run among two
+ * makes the median of a 2 µs task 0.5 ms, and its first burst goes to threads (the likely cause of
+ * a test that failed once in ~25 runs beside two CPU hogs: a burst of 3,000 such calls, none run
+ * inline). A run over the tiny limit later has the next runs measured (inline.ts), and from
+ * EARLY_SAMPLES on the median decides.
+ */
+export function warmMs(profile: Pick<TaskProfile, 'samples' | 'recent' | 'wallMs'>): number {
+  if (profile.samples > EARLY_SAMPLES || profile.recent.length === 0) return profile.wallMs;
+  let least = Infinity;
+  for (const r of profile.recent) least = Math.min(least, r.wallMs);
+  return least;
+}
+
 /** The routing part of a decision, without the words: cheap enough for every call. */
 export interface Choice {
   model: Model;
@@ -270,7 +289,7 @@ export function choose(profile: TaskProfile, env: PolicyEnv): Choice {
   // task's first runs are its slowest (cold code, lazy imports), so one that is already this
   // short is no longer warm; waiting for the second probe kept a burst of tiny calls at the
   // gate for another round trip (on a loaded machine, another wake-up of a thread).
-  const tiny = profile.samples > 0 && profile.wallMs < tinyLimitMs(profile, env);
+  const tiny = profile.samples > 0 && warmMs(profile) < tinyLimitMs(profile, env);
   if (tiny) return { model: 'loop', behaviour: 'tiny' };
   // One synchronous run on the loop that calculated for over LONG_ON_LOOP_MS is enough: whatever a
   // dispatch and copying cost, it is less, and a burst of it need not wait for thread probes. A

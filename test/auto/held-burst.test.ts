@@ -16,16 +16,26 @@ const lane = () => tasks<Lane>(new URL(`../fixtures/auto/lane.ts?fresh=${++fresh
 const cold = () => auto({ threads: { min: 0 }, processes: { max: 1 } });
 const N = 3_000;
 
+/**
+ * Every call counted once, on the loop but for a few: on a loaded machine two probes of a tiny
+ * task can run over the tiny limit, which starts a thread (wantsThreadSoon), and then one call
+ * in 64 may be resampled on it while it is idle (router.ts).
+ */
+function assertMostlyOnLoop(runs: { loop: number; threads: number; processes: number }, total: number): void {
+  assert.equal(runs.loop + runs.threads + runs.processes, total, JSON.stringify(runs));
+  assert.ok(runs.threads <= Math.ceil(total / 64) && runs.processes === 0, JSON.stringify(runs));
+}
+
 describe('auto(): the calls of a task known tiny and synchronous run in the loop\'s lane', () => {
   test('most calls share the lane\'s context; every call is counted on the loop, and explain() agrees', async () => {
     await using pool = cold();
     const l = lane();
     const same = await Promise.all(Array.from({ length: N }, (_, i) => pool.run(l.sameContext, i)));
-    // Through run(), each call has its own context (a loop entry): no two in a row are the same.
-    assert.ok(same.filter(Boolean).length > N / 2, `${same.filter(Boolean).length} of ${N} in the lane`);
     const d = pool.explain(l.sameContext);
+    // Through run(), each call has its own context (a loop entry): no two in a row are the same.
+    assert.ok(same.filter(Boolean).length > N / 2, `${same.filter(Boolean).length} of ${N} in the lane; ${JSON.stringify(d.profile.perModel)} ${d.reason}`);
     assert.equal(d.model, 'loop', d.reason);
-    assert.deepEqual(d.profile.runsByModel, { loop: N, threads: 0, processes: 0 });
+    assertMostlyOnLoop(d.profile.runsByModel, N);
     const s = pool.stats();
     assert.deepEqual([s.submitted, s.completed, s.failed, s.queued, s.running], [N, N, 0, 0, 0]);
   });
@@ -85,7 +95,7 @@ describe('auto(): the calls of a task known tiny and synchronous run in the loop
     assert.ok(same.filter(Boolean).length > N / 2, `${same.filter(Boolean).length} of ${N} in the lane`);
     const withOptions = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run(l.sameContext, i, { timeout: 60_000 })));
     assert.equal(withOptions.filter(Boolean).length, 0, 'each with a context of its own');
-    assert.deepEqual(pool.explain(l.sameContext).profile.runsByModel, { loop: 3 + N + 500, threads: 0, processes: 0 });
+    assertMostlyOnLoop(pool.explain(l.sameContext).profile.runsByModel, 3 + N + 500);
   });
 
   test('a call of a task known tiny made inside a cancelled scope is cancelled, not run in the lane', async () => {

@@ -1,7 +1,7 @@
 // The auto() policy, table-driven: every case and its boundaries, nothing spawned.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, coldAndLong, copyStillOutweighs, COPY_CLEARLY, LONG_ON_LOOP_MS, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
+import { choose, decide, blockingPoolSize, blockingGrowth, placeBlocking, THREAD_START_MS, PROCESS_TRIAL_MS, LOOP_TRIAL_MS, SYNC_LOOP_TRIAL_MS, COPY_TRIAL_MS, COPY_TRIAL_MAX_MS, COPY_OUTWEIGHS, DEFAULT_ENV, trustFirstRun, wantsThreadSoon, coldAndLong, copyStillOutweighs, COPY_CLEARLY, warmMs, EARLY_SAMPLES, LONG_ON_LOOP_MS, CLEARLY_LONG_MS, type PolicyEnv } from '../../src/auto/policy.js';
 import { activeShare } from '../../src/pool/runner.js';
 import { LOOP_PROBE_LIMIT_MS, probeLimitMs } from '../../src/auto/inline.js';
 import { NEW_PROFILE, addSample, addCrash, addRun, type TaskProfile } from '../../src/auto/profile.js';
@@ -226,6 +226,20 @@ describe('coldAndLong(): a long first run on the loop with much to copy is run t
   test('not with little to copy, nor copying that could not be timed', () => {
     assert.equal(coldAndLong(true, long, COPY_TRIAL_MS * 0.9), false);
     assert.equal(coldAndLong(true, long, undefined), false);
+  });
+});
+
+describe('warmMs(): while few runs are in, the quickest says whether a task is tiny', () => {
+  const runs = (...ms: number[]) => ms.reduce<TaskProfile>((p, x) => addSample(p, { wallMs: x, cpuMs: x, elu: 1 }, 'loop'), NEW_PROFILE);
+  const env = { ...DEFAULT_ENV, cores: 2, synchronous: true };
+  test('a 2 µs task whose second run met a 1 ms GC is tiny', () => {
+    assert.equal(warmMs(runs(1, 0.002)), 0.002);
+    assert.deepEqual(choose(runs(1, 0.002), env), { model: 'loop', behaviour: 'tiny' });
+  });
+  test(`from ${EARLY_SAMPLES + 1} runs on, the median decides`, () => {
+    const p = runs(1, 0.002, 1, 1);
+    assert.equal(warmMs(p), p.wallMs);
+    assert.notEqual(choose(p, env).behaviour, 'tiny');
   });
 });
 
