@@ -18,6 +18,9 @@
  * the parent's time. A child whose parent died before the guardian knew it is
  * covered by its own check at start (child.ts: its parent's pid).
  *
+ * It lives while this thread has children: when the last one has exited (its pools closed),
+ * its input is ended and it leaves, and the next child starts another.
+ *
  * The guardian ignores SIGINT, SIGTERM, SIGHUP and SIGQUIT: a Ctrl-C or a
  * signal to the process group that this process survives (a graceful shutdown)
  * must not leave the children unguarded; it ends with its input.
@@ -71,7 +74,16 @@ export function guard(pid: number): void {
 /** `pid` has exited (and been reaped): its number may be reused, so it must not be killed. */
 export function release(pid: number): void {
   if (!children.delete(pid)) return;
+  // Told first in any case: a pid that was reaped may be reused, and must not be killed at the end.
   if (input) tell(`- ${pid}\n`);
+  if (children.size > 0) return;
+  // No child left to guard (the pools were closed): the guardian leaves too, so that nothing of
+  // boundwise outlives close(). The next child starts another (~1 ms of this thread's time).
+  const last = input;
+  process_ = undefined;
+  input = undefined;
+  restarts = 0;
+  last?.end();
 }
 
 function tell(line: string): void {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { tasks } from '../../src/task.js';
 import { processes } from '../../src/processes/index.js';
 import { Gate } from '../helpers/gate.js';
-import { allGone, alive, childrenOf } from './proc.js';
+import { allGone, alive, childrenOf, guardiansOf } from './proc.js';
 
 const t = tasks<typeof import('../fixtures/processes/tasks.js')>(new URL('../fixtures/processes/tasks.ts', import.meta.url));
 const parentScript = fileURLToPath(new URL('../fixtures/processes/parent.ts', import.meta.url));
@@ -94,6 +94,19 @@ test('close() leaves no child process in the live process table', async () => {
   await pool.close();
   assert.deepEqual(childrenOf(process.pid), []);
   assert.ok(![...pids].some(alive));
+});
+
+test('the guardian of a thread\'s children leaves when the last of them has (Linux), and the next pool starts another', { skip: process.platform !== 'linux' }, async () => {
+  for (let round = 0; round < 2; round++) {
+    const pool = processes({ max: 2, min: 2 });
+    await Promise.all(Array.from({ length: 4 }, () => pool.run(t.pid)));
+    const guardians = guardiansOf(process.pid);
+    assert.equal(guardians.length, 1, `one guardian while children live (round ${round})`);
+    await pool.close();
+    // Its input is ended once the last child is reaped: it exits (a bound for a hung test, not a timing).
+    await allGone(guardians);
+    assert.deepEqual(guardiansOf(process.pid), []);
+  }
 });
 
 test('maxTasksPerChild: a child is replaced after that many tasks', async () => {

@@ -44,6 +44,18 @@ export function childrenOf(ppid: number): number[] {
   return out;
 }
 
+/** Live guardian processes (processes/guardian.ts: a `/bin/sh -c` script) whose parent is `ppid`. */
+export function guardiansOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (s && s.ppid === ppid && s.state !== 'Z' && s.state !== 'X' && /^\/bin\/sh -c trap '' INT TERM HUP QUIT/.test(cmdline(pid))) out.push(pid);
+  }
+  return out;
+}
+
 /**
  * Resolves once none of `pids` is alive, polling; rejects with the survivors
  * after `limitMs` (a safety bound for a hung test, not a timing assertion).
