@@ -29,31 +29,29 @@ function cmdline(pid: number): string {
   }
 }
 
+/** Live processes whose parent is `ppid` and whose command line matches `command`. */
+function childrenMatching(ppid: number, command: RegExp): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (s && s.ppid === ppid && s.state !== 'Z' && s.state !== 'X' && command.test(cmdline(pid))) out.push(pid);
+  }
+  return out;
+}
+
 /**
  * Live pool children (processes running the child entry) whose parent is `ppid`.
  * Other children are not ours to count: tsx, for one, runs an esbuild service.
  */
 export function childrenOf(ppid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const s = stat(pid);
-    if (s && s.ppid === ppid && s.state !== 'Z' && s.state !== 'X' && /processes\/child\.[jt]s/.test(cmdline(pid))) out.push(pid);
-  }
-  return out;
+  return childrenMatching(ppid, /processes\/child\.[jt]s/);
 }
 
 /** Live guardian processes (processes/guardian.ts: a `/bin/sh -c` script) whose parent is `ppid`. */
 export function guardiansOf(ppid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const s = stat(pid);
-    if (s && s.ppid === ppid && s.state !== 'Z' && s.state !== 'X' && /^\/bin\/sh -c trap '' INT TERM HUP QUIT/.test(cmdline(pid))) out.push(pid);
-  }
-  return out;
+  return childrenMatching(ppid, /^\/bin\/sh -c trap '' INT TERM HUP QUIT/);
 }
 
 /**
