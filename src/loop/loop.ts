@@ -30,6 +30,7 @@ import { systemClock, type Clock } from './clock.js';
 import { DONE, Entry, QUEUED, RUNNING } from './entry.js';
 import { parseLoopOptions, type LoopOptions } from './options.js';
 import { RateLimiter } from './rate.js';
+import { newPromise, settlers } from '../settlers.js';
 
 /** Read by watch(): the task running synchronously on the main thread, `module#export`. */
 const CURRENT_TASK = Symbol.for('boundwise.currentTask');
@@ -165,8 +166,8 @@ export class LoopExecutor extends BaseExecutor<LoopStats> {
       (this.limiter === undefined || this.limiter.delay(now) === 0);
     if (!startNow && this.waiting() >= this.maxQueue) return Promise.reject(new QueueFullError('loop', this.maxQueue));
 
-    const promise = new Promise<O>(capture);
-    const entry = new Entry(task, input, now, captured.resolve, captured.reject);
+    const promise = newPromise<O>();
+    const entry = new Entry(task, input, now, settlers.resolve, settlers.reject);
     this.counters.submitted++;
     this.unsettled++;
     if (timeout !== Infinity) entry.extra().timeout = timeout;
@@ -569,16 +570,6 @@ const laneContext: TaskContext = Object.freeze({
   threadId,
   pid: process.pid,
 });
-
-// The promise executor, shared: no closure (and no closure context) per run().
-const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = {
-  resolve: () => {},
-  reject: () => {},
-};
-function capture(resolve: (value: any) => void, reject: (error: unknown) => void): void {
-  captured.resolve = resolve;
-  captured.reject = reject;
-}
 
 /** The event-loop executor: `await using io = loop({ concurrency: 64 })`. */
 export function loop(options?: LoopOptions): LoopExecutor {

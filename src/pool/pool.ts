@@ -55,6 +55,7 @@ import type { CrashReport } from './attribution.js';
 import { Job, Slot, type CallerTime, type SubmitExtras } from './records.js';
 import { batchable, batchSize } from './batch.js';
 import { TaskSampler } from './sampling.js';
+import { dropSettlers, newPromise, settlers } from '../settlers.js';
 
 export type { SubmitExtras } from './records.js';
 
@@ -192,13 +193,10 @@ export abstract class Pool<S extends PoolStats = PoolStats> extends BaseExecutor
       this.counters.cancelled++;
       return Promise.reject(signal.reason);
     }
-    // The promise's resolving functions are taken by one shared executor (captureSettlers), not by
-    // a closure made for each run: in a burst of 100,000 runs a closure and its context apiece was
-    // ~150 bytes a task of young-generation garbage, and more scavenges (see bench/threads.ts).
-    const promise = new Promise(captureSettlers);
-    const resolve = settlers.resolve;
-    const reject = settlers.reject;
-    settlers.resolve = settlers.reject = noop;
+    // No closure per run for the promise's resolving functions (settlers.ts; see bench/threads.ts).
+    const promise = newPromise();
+    const { resolve, reject } = settlers;
+    dropSettlers();
     // As inside an executor: whatever throws from here on rejects the run's promise instead.
     try {
       const job = new Job(
@@ -1183,14 +1181,6 @@ function describeExit(info: ExitInfo): string {
   return `exited with code ${info.code}${tail}`;
 }
 
-/** Where captureSettlers leaves a new promise's resolving functions, for submit() to take at once. */
-const settlers: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = { resolve: noop, reject: noop };
-/** The one executor of every run's promise (a Promise runs its executor synchronously). */
-function captureSettlers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  settlers.resolve = resolve;
-  settlers.reject = reject;
-}
-function noop(): void {}
 
 /** takeIdle(): hold the queue until a starting worker says 'ready'. */
 const WAIT_FOR_READY = Symbol('wait for ready');
