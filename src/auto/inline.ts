@@ -28,6 +28,7 @@ import { WorkerCrashedError } from '../errors.js';
 import type { LoadWaiter, TaskState } from './state.js';
 import type { LoopExecutor } from '../loop/loop.js';
 import { currentScope } from '../scope.js';
+import { newPromise, settlers } from '../settlers.js';
 
 /**
  * Inline runs that still look tiny are measured one in this many (a sample costs
@@ -175,13 +176,6 @@ function copyCost(input: unknown, output: unknown, inputMoves: boolean): number 
   return result === undefined ? undefined : Math.min(result as number, busy);
 }
 
-// The promise executor of the lane's calls, shared: no closure per call (as loop.ts's).
-const captured: { resolve: (value: unknown) => void; reject: (error: unknown) => void } = { resolve: () => {}, reject: () => {} };
-function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  captured.resolve = resolve;
-  captured.reject = reject;
-}
-
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 
@@ -238,13 +232,7 @@ export class Inline {
       if (!measure) {
         const start = performance.now();
         const result = fn(value, ctx);
-        // Long by the wall clock: the next run is measured by the thread's own clock. A slice
-        // long enough to block the loop, at once; one merely longer than the tiny limit (on a
-        // loaded machine, often only preempted) within LOOK_AGAIN_AFTER runs: measuring each
-        // such run cost a burst of 10,000 tiny calls more than the calls themselves.
-        const wall = performance.now() - start;
-        if (wall >= BLOCKING_SLICE_MS) s.measureNext = true;
-        else if (wall >= learner.threadOverheadMs * learner.env.inlineFactor) s.lookAgain = true;
+        this.afterUnmeasured(s, performance.now() - start);
         if (isThenable(result)) this.track(result);
         return result;
       }
@@ -288,21 +276,32 @@ export class Inline {
     return s.inlineRuns % INLINE_SAMPLE_EVERY !== 0 && (s.total & RESAMPLE_MASK) !== RESAMPLE_MASK;
   }
 
-  /** After a run in the lane: counted where body() counts it; a long one makes the next runs go through body(), measured. */
+  /** After a run in the lane: counted where body() counts it, and looked at as body() looks at an unmeasured run. */
   private ranInLane(s: TaskState, ms: number): void {
     s.runs.loop++;
     s.total++;
     s.inlineRuns++;
-    if (ms >= BLOCKING_SLICE_MS) s.measureNext = true;
-    else if (ms >= this.learner.threadOverheadMs * this.learner.env.inlineFactor) s.lookAgain = true;
+    this.afterUnmeasured(s, ms);
+  }
+
+  /**
+   * An unmeasured run that was long by the wall clock has the next run measured by the thread's own
+   * clock: a slice long enough to block the loop, at once; one merely over the tiny limit (on a
+   * loaded machine, often only preempted) within LOOK_AGAIN_AFTER runs (measuring each such run
+   * cost a burst of 10,000 tiny calls more than the calls themselves).
+   */
+  private afterUnmeasured(s: TaskState, wallMs: number): void {
+    if (wallMs >= BLOCKING_SLICE_MS) s.measureNext = true;
+    // (The dispatch's own cost first: the tiny limit is never below it, and most runs are.)
+    else if (wallMs >= this.learner.threadOverheadMs * this.learner.env.inlineFactor && wallMs >= this.learner.tinyMs(s)) s.lookAgain = true;
   }
 
   /** A call run in the lane, now (see laneOpen); undefined when it must be routed. */
   lane(s: TaskState, input: unknown, loop: LoopExecutor): Promise<unknown> | undefined {
     // A call made inside a cancel scope or deadline obeys its signal: run() sees to that.
     if (!this.laneOpen(s) || currentScope() !== undefined) return undefined;
-    const promise = new Promise(capture);
-    const ms = loop.runNow(s.fn as TaskFunction, input, captured.resolve, captured.reject, s.ref.id);
+    const promise = newPromise();
+    const ms = loop.runNow(s.fn as TaskFunction, input, settlers.resolve, settlers.reject, s.ref.id);
     if (ms < 0) return undefined; // the loop cannot start it now (paused, or runs queued): routed as usual
     this.ranInLane(s, ms);
     return promise;
@@ -368,7 +367,7 @@ export class Inline {
       }
       if (exitCode !== undefined) this.exited(s, exitCode);
       const { result, start, t0, cpuMs, busy } = run;
-      const tinyMs = learner.threadOverheadMs * learner.env.inlineFactor;
+      const tinyMs = learner.tinyMs(s);
       const sync = !isThenable(result);
       // What its input and output would cost to copy to a thread: a short calculation that carries
       // much data stays on the loop, or is probed on a thread before its calls go there (policy's

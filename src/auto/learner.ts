@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { importModule, loadedModule, pickExport, type TaskFunction, type TaskRef } from '../task.js';
-import { choose, decide, DEFAULT_ENV, type Choice, type Decision, type PolicyEnv } from './policy.js';
+import { choose, decide, DEFAULT_ENV, tinyLimitMs, type Choice, type Decision, type PolicyEnv } from './policy.js';
 import type { TaskProfile } from './profile.js';
 import { newTaskState, reportedProfile, type TaskState } from './state.js';
 import type { CheckedAutoOptions } from './options.js';
@@ -63,6 +63,11 @@ export class Learner {
   }
 
   /** The routing choice, cached until the profile changes (the hot path). */
+  /** Below this a run of the task is tiny (policy's tinyLimitMs: a dispatch's cost, its copying included). */
+  tinyMs(s: TaskState): number {
+    return tinyLimitMs(s.profile, { threadOverheadMs: this.threadOverheadMs, inlineFactor: this.env.inlineFactor });
+  }
+
   choice(s: TaskState): Choice {
     return (s.choice ??= choose(s.profile, this.envFor(s.ref)));
   }
