@@ -262,10 +262,21 @@ export function defineMessages(f: ContractFactory, gate: () => Gate, name: (base
   test('messages after a cancel are dropped', async () => {
     await using pool = f.create({ slots: 1 });
     const got: unknown[] = [];
+    let heard!: () => void;
+    const before = new Promise<void>((resolve) => (heard = resolve));
     const ac = new AbortController();
     const n = name('emit-abort');
-    const run = pool.run(t.emitsAfterAbort, { gate: gate().url, name: n }, { signal: ac.signal, onMessage: (m) => got.push(m) });
+    const run = pool.run(t.emitsAfterAbort, { gate: gate().url, name: n }, {
+      signal: ac.signal,
+      onMessage: (m) => {
+        got.push(m);
+        heard();
+      },
+    });
     await gate().arrived(n);
+    // Cancelled once 'before' is in: cluster()'s messages come through Redis, and can arrive after
+    // the task's request to the gate (then, after the cancel, they are rightly dropped).
+    await before;
     ac.abort(new Error('stop'));
     await rejection(run);
     await gate().arrived(`${n}-emitted`);
